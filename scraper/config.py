@@ -1,0 +1,105 @@
+"""One typed configuration tree, passed in; never read from module state.
+
+``Config`` holds a ``FetchConfig``, an ``ExtractConfig`` and the cleaners'
+``CleanerConfig``.  Every field has a default and a comment; make variants
+with :func:`dataclasses.replace`.  Files, environment and flags are read once,
+at the edge (the CLI), and turned into one of these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cleaners.config import CleanerConfig
+
+__all__ = ["DEFAULT_USER_AGENT", "Config", "ExtractConfig", "FetchConfig"]
+
+#: Names the project and where to read about it, as polite crawlers do.
+DEFAULT_USER_AGENT = "tidyscrape/0.1 (+https://pypi.org/project/tidyscrape/)"
+
+#: Content types we read as documents; anything else is UnsupportedContent.
+HTML_TYPES = (
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+    "application/xml",
+    "text/xml",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FetchConfig:
+    """How pages are fetched.  The README's defaults table mirrors this class."""
+
+    #: Total deadline in seconds for one fetch: connect, headers, body and
+    #: redirects together.  A server that trickles bytes cannot hold us longer.
+    timeout: float = 30.0
+    #: Seconds to open a connection (per attempt, within the total deadline).
+    connect_timeout: float = 10.0
+    #: Seconds of silence allowed between two reads (within the total deadline).
+    read_timeout: float = 15.0
+    #: Cap on the decoded body in bytes, counted while streaming after decompression.
+    max_size: int = 10 * 1024 * 1024
+    #: Redirect hops followed before TooManyRedirects.
+    max_redirects: int = 10
+    #: Retries after the first attempt, for timeouts, connection errors, 429 and 5xx.
+    retries: int = 3
+    #: First backoff in seconds; it doubles each retry, with full jitter.
+    backoff: float = 0.5
+    #: Longest single backoff in seconds.
+    backoff_max: float = 10.0
+    #: Longest Retry-After we wait for in-line; a longer one raises RetryLaterError.
+    retry_after_cap: float = 30.0
+    #: The User-Agent header, and the agent name matched in robots.txt.
+    user_agent: str = DEFAULT_USER_AGENT
+    #: Extra request headers, as (name, value) pairs.
+    headers: tuple[tuple[str, str], ...] = ()
+    #: Cookies sent with every request, as (name, value) pairs.
+    cookies: tuple[tuple[str, str], ...] = ()
+    #: Obey robots.txt (RFC 9309).  ``--ignore-robots`` turns it off.
+    obey_robots: bool = True
+    #: Offer HTTP/2 (ALPN); servers that do not speak it get HTTP/1.1.
+    http2: bool = True
+    #: Take proxies and CA bundles from the environment (HTTPS_PROXY, NO_PROXY...).
+    trust_env: bool = True
+    #: Verify TLS certificates.  Never turned off by the library on its own.
+    verify: bool = True
+    #: Content types accepted as documents.
+    accept_types: tuple[str, ...] = HTML_TYPES
+    #: Seconds between two requests to the same host (batches and crawls).
+    per_host_delay: float = 1.0
+    #: Concurrent requests per host (batches and crawls).
+    per_host_concurrency: int = 1
+    #: Concurrent requests overall (batches and crawls).
+    concurrency: int = 8
+    #: Networks (CIDR) a request may reach even though the address policy
+    #: forbids them by default (loopback, private, link-local...).
+    allow_networks: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractConfig:
+    """How an article is pulled out of a page."""
+
+    #: Keep tables in the body text.
+    include_tables: bool = True
+    #: Run the text through the cleaners pipeline (``--no-clean`` turns it off).
+    clean: bool = True
+    #: Also render the body as Markdown (``Article.markdown``).
+    markdown: bool = False
+    #: Detect the language from the text when the page does not declare it,
+    #: and override a declared one when detection is confident.
+    detect_language: bool = True
+    #: Fewer words than this in the body means the page holds no article.
+    min_words: int = 8
+    #: Deadline in seconds for one extraction in a worker process (CLI, crawl).
+    timeout: float = 20.0
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """The whole configuration: fetching, extraction and cleaning."""
+
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    clean: CleanerConfig = field(default_factory=CleanerConfig)

@@ -1,0 +1,122 @@
+"""Every error the library raises, in one small tree.
+
+Each error's docstring says when it is raised; its message says what to do.
+The CLI maps the whole tree to exit codes and, in JSON Lines output, to
+``{"error": {"type": <class name>, "message": ...}}`` records.
+
+    ScraperError
+    ├── ConfigError               a bad option, flag or job file
+    ├── InputError                an input file or stdin that cannot be read
+    ├── FetchError                anything that stops a fetch (has ``.url``)
+    │   ├── NetworkError          connection refused / reset, DNS failure, TLS
+    │   ├── DeadlineExceeded      the total deadline of a fetch ran out
+    │   ├── HTTPStatusError       a final 4xx / 5xx answer (has ``.status``)
+    │   │   └── RetryLaterError   429 / 503 whose Retry-After is too far away
+    │   ├── TooManyRedirects      redirect limit reached, or a redirect loop
+    │   ├── BodyTooLarge          decoded body over the size cap
+    │   ├── UnsupportedContent    PDF, image or other non-HTML body
+    │   ├── RobotsDisallowed      robots.txt forbids the URL for our agent
+    │   └── BlockedAddress        the address policy refused the host
+    └── ExtractionError           the page could not be turned into an article
+        └── NoArticleError        the page holds no article (shell, wall, login)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+__all__ = [
+    "BlockedAddress",
+    "BodyTooLarge",
+    "ConfigError",
+    "DeadlineExceeded",
+    "ExtractionError",
+    "FetchError",
+    "HTTPStatusError",
+    "InputError",
+    "NetworkError",
+    "NoArticleError",
+    "RetryLaterError",
+    "RobotsDisallowed",
+    "ScraperError",
+    "TooManyRedirects",
+    "UnsupportedContent",
+]
+
+
+class ScraperError(Exception):
+    """Base class of every error raised by the ``scraper`` package."""
+
+
+class ConfigError(ScraperError):
+    """An option, flag or job file has a value we cannot use."""
+
+
+class InputError(ScraperError):
+    """An input file (or stdin) is missing, unreadable or not a document."""
+
+
+class FetchError(ScraperError):
+    """A URL could not be fetched; ``url`` is the URL that failed."""
+
+    def __init__(self, message: str, *, url: str | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class NetworkError(FetchError):
+    """The connection failed: DNS, refused, reset, TLS, or a read timeout."""
+
+
+class DeadlineExceeded(FetchError):
+    """The total deadline of the fetch (connect, headers and body) ran out."""
+
+
+class HTTPStatusError(FetchError):
+    """The server answered with a final error status (after any retries)."""
+
+    def __init__(self, message: str, *, url: str | None = None, status: int) -> None:
+        super().__init__(message, url=url)
+        self.status = status
+
+
+class RetryLaterError(HTTPStatusError):
+    """The server asked us to come back later than we may wait (429/503 + Retry-After).
+
+    ``retry_at`` is the UTC time the server named: a crawl reschedules the URL
+    for then instead of hammering the server.
+    """
+
+    def __init__(
+        self, message: str, *, url: str | None = None, status: int, retry_at: dt.datetime
+    ) -> None:
+        super().__init__(message, url=url, status=status)
+        self.retry_at = retry_at
+
+
+class TooManyRedirects(FetchError):
+    """The redirect limit was reached, or the redirects went round in a loop."""
+
+
+class BodyTooLarge(FetchError):
+    """The decoded body grew past the size cap (``--max-size``)."""
+
+
+class UnsupportedContent(FetchError):
+    """The body is not an HTML or text document (PDF, image, archive, binary)."""
+
+
+class RobotsDisallowed(FetchError):
+    """robots.txt forbids this URL for our user agent (``--ignore-robots`` overrides)."""
+
+
+class BlockedAddress(FetchError):
+    """The host resolves to an address the network policy forbids (loopback, private...)."""
+
+
+class ExtractionError(ScraperError):
+    """The document could not be parsed or turned into an article."""
+
+
+class NoArticleError(ExtractionError):
+    """The page holds no article: a JavaScript shell, a consent wall, a login or empty page."""
