@@ -1,0 +1,152 @@
+"""What every subcommand shares: exit codes, logging and the common flags."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import sys
+
+from scraper.config import Config, FetchConfig
+from scraper.errors import ConfigError
+
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "EXIT_NOTHING",
+    "EXIT_OK",
+    "EXIT_PARTIAL",
+    "EXIT_USAGE",
+    "add_fetch_flags",
+    "add_verbosity_flags",
+    "config_from_flags",
+    "configure_logging",
+    "exit_code",
+    "parse_size",
+]
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_USAGE = 2
+EXIT_NOTHING = 3
+EXIT_INTERRUPTED = 130
+
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3}
+
+
+def exit_code(succeeded: int, failed: int) -> int:
+    """0 when all succeeded, 1 when some failed, 3 when nothing succeeded."""
+    if failed == 0:
+        return EXIT_OK
+    return EXIT_PARTIAL if succeeded else EXIT_NOTHING
+
+
+def parse_size(text: str) -> int:
+    """``10M``, ``512k``, ``1048576`` -> bytes.
+
+    >>> parse_size("10M"), parse_size("512k"), parse_size("2048")
+    (10485760, 524288, 2048)
+    """
+    raw = text.strip().lower()
+    digits = raw.rstrip("bkmg")
+    unit = raw[len(digits) :]
+    try:
+        value = float(digits)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 10M or 512k)") from None
+    if unit not in _SIZE_UNITS or value <= 0:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (try 10M or 512k)")
+    return int(value * _SIZE_UNITS[unit])
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be positive: {text!r}")
+    return value
+
+
+def add_verbosity_flags(parser: argparse.ArgumentParser) -> None:
+    """``-v``/``-q``, counted."""
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    parser.add_argument("-q", "--quiet", action="count", default=0, help="less log output")
+
+
+def add_fetch_flags(parser: argparse.ArgumentParser) -> None:
+    """The flags that override FetchConfig defaults (see the README's table)."""
+    d = FetchConfig()
+    group = parser.add_argument_group("fetching")
+    group.add_argument(
+        "--timeout",
+        type=_positive_float,
+        metavar="SECONDS",
+        help=f"total deadline per fetch (default {d.timeout:g})",
+    )
+    group.add_argument(
+        "--max-size",
+        type=parse_size,
+        metavar="SIZE",
+        help=f"cap on the decoded body, e.g. 5M (default {d.max_size // 2**20}M)",
+    )
+    group.add_argument("--user-agent", metavar="UA", help="User-Agent header and robots.txt agent")
+    group.add_argument(
+        "--ignore-robots", action="store_true", help="do not obey robots.txt (you take the blame)"
+    )
+    group.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="extra request header (repeatable)",
+    )
+    group.add_argument(
+        "--cookie", action="append", default=[], metavar="NAME=VALUE", help="cookie (repeatable)"
+    )
+
+
+def _pairs(items: list[str], sep: str, what: str) -> tuple[tuple[str, str], ...]:
+    out = []
+    for item in items:
+        name, found, value = item.partition(sep)
+        if not found or not name.strip():
+            raise ConfigError(f"bad {what} {item!r}: expected NAME{sep}VALUE")
+        out.append((name.strip(), value.strip()))
+    return tuple(out)
+
+
+def config_from_flags(args: argparse.Namespace, base: Config | None = None) -> Config:
+    """Build the Config from parsed flags: flags given override the defaults."""
+    cfg = base or Config()
+    fetch = cfg.fetch
+    changes: dict[str, object] = {}
+    if getattr(args, "timeout", None) is not None:
+        changes["timeout"] = args.timeout
+        changes["connect_timeout"] = min(fetch.connect_timeout, args.timeout)
+        changes["read_timeout"] = min(fetch.read_timeout, args.timeout)
+    if getattr(args, "max_size", None) is not None:
+        changes["max_size"] = args.max_size
+    if getattr(args, "user_agent", None):
+        changes["user_agent"] = args.user_agent
+    if getattr(args, "ignore_robots", False):
+        changes["obey_robots"] = False
+    if getattr(args, "header", None):
+        changes["headers"] = _pairs(args.header, ":", "header")
+    if getattr(args, "cookie", None):
+        changes["cookies"] = _pairs(args.cookie, "=", "cookie")
+    return dataclasses.replace(cfg, fetch=dataclasses.replace(fetch, **changes))  # type: ignore[arg-type]
+
+
+def configure_logging(level: int) -> None:
+    """-q: errors only; default: warnings; -v: info; -vv: debug.  Logs go to stderr."""
+    levels = {-1: logging.ERROR, 0: logging.WARNING, 1: logging.INFO}
+    logging.basicConfig(
+        level=levels.get(max(-1, min(level, 2)), logging.DEBUG),
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if level < 2:
+        # Library chatter (trafilatura's "discarding data") is ours to report, not theirs.
+        for noisy in ("trafilatura", "htmldate", "httpx", "httpcore", "charset_normalizer"):
+            logging.getLogger(noisy).setLevel(max(logging.ERROR, levels.get(level, 0)))

@@ -1,0 +1,64 @@
+"""Recognise pages that stand in front of an article instead of holding one.
+
+A JavaScript shell, a cookie-consent wall or a login form often still carries
+a few sentences ("Please enable JavaScript", "We value your privacy...").
+Returned as the body, they poison every tool downstream, so extraction raises
+``NoArticleError`` for them.  Only short bodies are checked: a real article
+that mentions cookies or JavaScript is long enough to pass.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser
+
+__all__ = ["looks_like_wall"]
+
+#: Bodies with at least this many words are articles, whatever they mention.
+SHORT_BODY_WORDS = 120
+
+_JS_REQUIRED = re.compile(
+    r"(enable|activate|turn on|requires?|need|disabled|aktivieren|activer|activez|abilita|"
+    r"attiva|habilita|activa|ative|włącz|inschakelen)\W+(?:\w+\W+){0,4}?javascript"
+    r"|javascript\W+(?:\w+\W+){0,3}?(is\s+)?(disabled|required|deaktiviert|désactivé|"
+    r"disabilitato|desactivado|desativado|wyłączony|uitgeschakeld)",
+    re.IGNORECASE,
+)
+
+_CONSENT = re.compile(
+    r"\b(cookies?|consent|privacy settings|privacy preferences|accept all|reject all|"
+    r"alle akzeptieren|einwilligung|tout accepter|accetta tutt[io]|aceptar todo|"
+    r"aceitar tod[oa]s|zgadzam się|alles accepteren|toestemming)\b",
+    re.IGNORECASE,
+)
+
+_LOGIN = re.compile(
+    r"\b(sign in|log in|login|subscribe to (continue|read)|create an account|anmelden|"
+    r"se connecter|connexion|accedi|iniciar sesión|entrar|zaloguj|inloggen)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_wall(tree: LexborHTMLParser, text: str) -> bool:
+    """True when a short body is a JavaScript notice, a consent wall or a login form.
+
+    >>> tree = LexborHTMLParser("<body><p>Please enable JavaScript to view this site.</p></body>")
+    >>> looks_like_wall(tree, "Please enable JavaScript to view this site.")
+    True
+    >>> looks_like_wall(tree, "The council met on Monday to discuss the budget.")
+    False
+    >>> looks_like_wall(tree, "We use cookies. Accept all or manage privacy settings.")
+    True
+    >>> looks_like_wall(tree, "The court ruled that consent was never given.")
+    False
+    """
+    if len(text.split()) >= SHORT_BODY_WORDS:
+        return False
+    if _JS_REQUIRED.search(text):
+        return True
+    # One mention of "consent" is news; a wall names several of its terms.
+    if len({m.group(0).casefold() for m in _CONSENT.finditer(text)}) >= 2:
+        return True
+    has_password = tree.css_first('input[type="password"]') is not None
+    return has_password and _LOGIN.search(text) is not None

@@ -1,0 +1,188 @@
+"""When and how long to retry one request: tenacity policy, Retry-After, reasons.
+
+We retry only what may succeed later: timeouts, connection errors, 429 and
+5xx (cf. scrapy ``downloadermiddlewares/retry.py``).  Backoff is exponential
+with full jitter, so that many clients failing together do not come back
+together.  A ``Retry-After`` on 429/503 is obeyed exactly -- never cut short,
+never retried early -- when it is short enough to wait in-line; otherwise
+the caller gets :class:`RetryLaterError` at once and can reschedule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import logging
+from collections import Counter
+from collections.abc import Callable
+from typing import Final, NoReturn
+
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    wait_random_exponential,
+)
+
+from scraper.config import FetchConfig
+from scraper.errors import FetchError, HTTPStatusError, RetryLaterError
+
+__all__ = [
+    "RETRY_AFTER_STATUSES",
+    "Retryable",
+    "check_retry_after",
+    "make_retrying",
+    "parse_retry_after",
+    "retryable_status",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Statuses whose Retry-After header we honour.
+RETRY_AFTER_STATUSES: Final = frozenset({429, 503})
+
+
+def retryable_status(status: int) -> bool:
+    """429 and every 5xx may succeed later; other statuses are final.
+
+    >>> [retryable_status(s) for s in (404, 429, 500, 503)]
+    [False, True, True, True]
+    """
+    return status == 429 or 500 <= status <= 599
+
+
+def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
+    """Seconds to wait from a ``Retry-After`` value (delta seconds or HTTP-date).
+
+    Returns None for a missing or unreadable value (we then back off as
+    usual); a date in the past means 0.
+
+    >>> now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    >>> parse_retry_after("120", now)
+    120.0
+    >>> parse_retry_after("Mon, 01 Jan 2024 00:00:30 GMT", now)
+    30.0
+    >>> parse_retry_after("soon", now) is None
+    True
+    """
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # HTTP-dates are GMT by definition
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+class Retryable(Exception):  # an internal signal: it never leaves the fetcher
+    """One attempt failed in a way that may succeed later.
+
+    ``error`` is the typed error to raise if no retry is left; ``reason`` is
+    the key counted in ``Page.retries`` ("503", "timeout", "connection");
+    ``retry_after`` is the server's Retry-After in seconds, if any.
+    """
+
+    def __init__(self, error: FetchError, reason: str, retry_after: float | None = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def _retry_later(failure: Retryable, why: str) -> RetryLaterError:
+    """The RetryLaterError for a failure that carried a Retry-After."""
+    error = failure.error
+    status = error.status if isinstance(error, HTTPStatusError) else 503
+    delay = failure.retry_after or 0.0
+    retry_at = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=delay)
+    return RetryLaterError(
+        f"{error.url} answered {status} and asks to retry after {delay:.0f} s "
+        f"({retry_at:%Y-%m-%d %H:%M:%S} UTC), {why}; try again then",
+        url=error.url,
+        status=status,
+        retry_at=retry_at,
+    )
+
+
+def check_retry_after(failure: Retryable, config: FetchConfig, remaining: float) -> None:
+    """Raise RetryLaterError when the Retry-After of ``failure`` is too long to wait in-line."""
+    delay = failure.retry_after
+    if delay is None:
+        return
+    if delay > config.retry_after_cap:
+        raise _retry_later(failure, f"longer than we wait in-line ({config.retry_after_cap:g} s)")
+    if delay >= remaining:
+        raise _retry_later(failure, f"beyond this fetch's deadline ({remaining:.1f} s left)")
+
+
+def make_retrying(
+    config: FetchConfig,
+    *,
+    remaining: Callable[[], float],
+    counts: Counter[str],
+    url: str,
+) -> AsyncRetrying:
+    """The tenacity policy for one request under a deadline.
+
+    ``remaining()`` gives the seconds left before the fetch's deadline: a wait
+    that would not fit stops the retries and raises the last error now,
+    rather than sleeping into a DeadlineExceeded.  Retries are counted by
+    reason into ``counts``.
+    """
+    backoff = wait_random_exponential(multiplier=config.backoff, max=config.backoff_max)
+
+    def wait(state: RetryCallState) -> float:
+        failure = _failure(state)
+        if failure is not None and failure.retry_after is not None:
+            return failure.retry_after  # exactly: never retry before the server asked
+        return float(backoff(state))
+
+    def stop(state: RetryCallState) -> bool:
+        if state.attempt_number > config.retries:
+            return True
+        return (state.upcoming_sleep or 0.0) >= remaining()
+
+    def before_sleep(state: RetryCallState) -> None:
+        failure = _failure(state)
+        reason = failure.reason if failure is not None else "unknown"
+        counts[reason] += 1
+        logger.info(
+            "retrying %s in %.2f s after %s (retry %d of %d)",
+            url,
+            state.upcoming_sleep,
+            reason,
+            state.attempt_number,
+            config.retries,
+        )
+
+    def give_up(state: RetryCallState) -> NoReturn:
+        failure = _failure(state)
+        if failure is None:  # cannot happen: only Retryable is retried
+            raise FetchError(f"fetching {url} failed", url=url)
+        if failure.retry_after is not None:
+            raise _retry_later(failure, "and no retry is left") from failure.error
+        raise failure.error
+
+    return AsyncRetrying(
+        sleep=asyncio.sleep,
+        stop=stop,
+        wait=wait,
+        retry=retry_if_exception_type(Retryable),
+        before_sleep=before_sleep,
+        retry_error_callback=give_up,
+    )
+
+
+def _failure(state: RetryCallState) -> Retryable | None:
+    outcome = state.outcome
+    if outcome is None or not outcome.failed:
+        return None
+    exc = outcome.exception()
+    return exc if isinstance(exc, Retryable) else None
+

@@ -1,0 +1,213 @@
+"""robots.txt (RFC 9309): fetch once per origin, cache, answer per URL.
+
+THIS MODULE HOLDS A CACHE.  ``RobotsCache`` keeps the parsed robots.txt of
+each origin for the lifetime of one instance (normally one ``Fetcher``);
+there is no module-level state.  Entries expire after a day (the RFC's
+limit), or after a few minutes when robots.txt could not be read.
+
+What the answer is, per RFC 9309 section 2.3.1:
+
+* 2xx: parse it (a UTF-8 BOM stripped, only the first 500 KiB read);
+* up to five redirects are followed, then robots.txt counts as unavailable;
+* 4xx (unavailable): everything is allowed;
+* 429, 5xx, timeouts and connection errors (unreachable): everything is
+  disallowed, for now; the short expiry lets a later fetch try again.
+
+The agent matched is the product token of ``FetchConfig.user_agent``
+("tidyscrape" in "tidyscrape/0.1 (+https://...)").
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+from urllib.parse import urlsplit
+
+import httpx
+from protego import Protego
+
+from scraper.config import FetchConfig
+from scraper.errors import FetchError, RobotsDisallowed
+from scraper.fetching.redirects import (
+    REDIRECT_STATUSES,
+    AddressPolicy,
+    check_scheme,
+    peer_address,
+    redirect_target,
+)
+
+__all__ = ["ROBOTS_MAX_BYTES", "RobotsCache", "product_token", "robots_url"]
+
+logger = logging.getLogger(__name__)
+
+#: Bytes of robots.txt parsed; the rest is ignored (RFC 9309: at least 500 KiB).
+ROBOTS_MAX_BYTES: Final = 500 * 1024
+#: Redirects followed when fetching robots.txt (RFC 9309: at least five).
+_MAX_HOPS: Final = 5
+#: Seconds a parsed (or absent) robots.txt is trusted (RFC 9309: at most 24 h).
+_TTL: Final = 24 * 3600.0
+#: Seconds an unreachable robots.txt keeps its origin disallowed before we ask again.
+_UNREACHABLE_TTL: Final = 300.0
+
+_TOKEN_RE: Final = re.compile(r"[A-Za-z_-]+")
+
+
+def product_token(user_agent: str) -> str:
+    """The name robots.txt groups are matched against: the UA's product token.
+
+    >>> product_token("tidyscrape/0.1 (+https://pypi.org/project/tidyscrape/)")
+    'tidyscrape'
+    >>> product_token("  ")
+    '*'
+    """
+    match = _TOKEN_RE.match(user_agent.strip())
+    return match.group(0).lower() if match else "*"
+
+
+def robots_url(url: str) -> str:
+    """The robots.txt URL of ``url``'s origin (user info dropped).
+
+    >>> robots_url("https://user:pw@Example.org:8443/a/b?q")
+    'https://example.org:8443/robots.txt'
+    """
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2].lower()
+    return f"{parts.scheme.lower()}://{host}/robots.txt"
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """The answer for one origin: a parser, or one verdict for every path."""
+
+    #: The parsed file, or None when ``allow_all`` decides every URL.
+    parser: Protego | None
+    #: The verdict when there is no parser.
+    allow_all: bool
+    #: Why, for logs and error messages.
+    why: str
+    #: ``clock()`` time after which the entry is fetched again.
+    expires: float
+
+
+class RobotsCache:
+    """robots.txt answers per origin, fetched through the caller's client.
+
+    Robots requests are not themselves checked against robots.txt; they pass
+    the address policy like every other hop.  Concurrent questions about one
+    origin share one download.
+    """
+
+    def __init__(
+        self,
+        config: FetchConfig,
+        client: httpx.AsyncClient,
+        *,
+        address_policy: AddressPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._client = client
+        self._policy = address_policy
+        self._clock = clock
+        self._agent = product_token(config.user_agent)
+        self._rules: dict[str, _Rules] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @property
+    def agent(self) -> str:
+        """The product token matched against ``User-agent`` lines."""
+        return self._agent
+
+    async def allowed(self, url: str) -> bool:
+        """Whether robots.txt lets our agent fetch ``url``."""
+        rules = await self._rules_for(url)
+        if rules.parser is None:
+            return rules.allow_all
+        return bool(rules.parser.can_fetch(url, self._agent))
+
+    async def check(self, url: str) -> None:
+        """Raise :class:`RobotsDisallowed` unless robots.txt allows ``url``."""
+        if await self.allowed(url):
+            return
+        rules = await self._rules_for(url)
+        raise RobotsDisallowed(
+            f"{rules.why} forbids {url} for agent {self._agent!r}; "
+            "fetch it only if you have permission (--ignore-robots)",
+            url=url,
+        )
+
+    async def crawl_delay(self, url: str) -> float | None:
+        """The ``Crawl-delay`` in seconds for our agent at ``url``'s origin, if any."""
+        rules = await self._rules_for(url)
+        if rules.parser is None:
+            return None
+        delay = rules.parser.crawl_delay(self._agent)
+        return None if delay is None else float(delay)
+
+    async def _rules_for(self, url: str) -> _Rules:
+        key = robots_url(url)
+        cached = self._rules.get(key)
+        if cached is not None and cached.expires > self._clock():
+            return cached
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        async with lock:
+            cached = self._rules.get(key)  # another task may have loaded it meanwhile
+            if cached is not None and cached.expires > self._clock():
+                return cached
+            rules = await self._load(key)
+            logger.debug("robots %s: %s", key, rules.why)
+            self._rules[key] = rules
+            return rules
+
+    def _verdict(self, allow_all: bool, why: str, ttl: float) -> _Rules:
+        return _Rules(None, allow_all, why, self._clock() + ttl)
+
+    async def _load(self, url: str) -> _Rules:
+        first = url
+        for _ in range(_MAX_HOPS + 1):
+            try:
+                check_scheme(url)
+            except FetchError:
+                return self._verdict(True, f"robots.txt of {first} redirects off the web", _TTL)
+            try:
+                async with self._client.stream("GET", url) as response:
+                    if self._policy is not None:
+                        self._policy(urlsplit(url).hostname or "", peer_address(response))
+                    status = response.status_code
+                    location = response.headers.get("location")
+                    if status in REDIRECT_STATUSES and location:
+                        url = redirect_target(url, location)
+                        continue
+                    if 200 <= status < 300:
+                        return self._parse(first, await _read_capped(response))
+            except httpx.TimeoutException as exc:
+                logger.info("robots.txt %s timed out: %s", url, exc)
+                return self._verdict(False, f"robots.txt of {first} timed out", _UNREACHABLE_TTL)
+            except httpx.HTTPError as exc:
+                logger.info("robots.txt %s unreachable: %s", url, exc)
+                return self._verdict(False, f"unreachable robots.txt ({first})", _UNREACHABLE_TTL)
+            if status == 429 or status >= 500:
+                why = f"robots.txt answering {status} ({first})"
+                return self._verdict(False, why, _UNREACHABLE_TTL)
+            return self._verdict(True, f"no robots.txt ({status}) at {first}", _TTL)
+        return self._verdict(True, f"robots.txt of {first} redirects too often", _TTL)
+
+    def _parse(self, url: str, body: bytes) -> _Rules:
+        text = body.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+        return _Rules(Protego.parse(text), True, f"robots.txt ({url})", self._clock() + _TTL)
+
+
+async def _read_capped(response: httpx.Response) -> bytes:
+    """The first ROBOTS_MAX_BYTES of the (decoded) body; the rest is not read."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= ROBOTS_MAX_BYTES:
+            break
+    return b"".join(chunks)[:ROBOTS_MAX_BYTES]
