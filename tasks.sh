@@ -34,8 +34,8 @@ case "${1:-}" in
     demo)
         setup
         # The main job on something bundled: extract an article from a fixture page.
-        "$VENV/bin/scraper" extract fixtures/pages/it-news-jsonld.html \
-            --base-url https://www.notizie-esempio.it/mondo/putin-corea-del-nord --format json
+        "$VENV/bin/scraper" extract fixtures/pages/it-wordpress-news.html \
+            --base-url https://www.gazzettadelvaldarno.it/2024/06/18/tramvia-bagno-a-ripoli-cantieri-settembre/ --format json
         ;;
     test)
         setup

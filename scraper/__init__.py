@@ -87,11 +87,19 @@ def fetch(url: str, *, config: Config | None = None) -> Page:
     Retries timeouts, connection errors, 429 and 5xx; obeys robots.txt unless
     ``config.fetch.obey_robots`` is false.  Raises a :class:`FetchError`.
     """
+    import asyncio
+
     from scraper.fetching.client import Fetcher
 
     cfg = config or Config()
-    with Fetcher(cfg.fetch) as fetcher:
-        return fetcher.fetch(url)
+
+    async def run() -> Page:
+        async with Fetcher(cfg.fetch) as fetcher:
+            return await fetcher.fetch(url)
+
+    # The fetcher is async inside; this is the synchronous door to it (so it
+    # cannot be called from a running event loop: use Fetcher there).
+    return asyncio.run(run())
 
 
 def extract(html: str | bytes, url: str | None = None, *, config: Config | None = None) -> Article:

@@ -31,6 +31,13 @@ logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+")
 
+#: When trafilatura's fast pass keeps less than this share of the page's
+#: visible text, the page is probably not a plain article (forum, service
+#: page...) and the full pass with its fallback extractors runs too.
+FALLBACK_BELOW = 0.1
+#: The full pass replaces the fast one only when it finds this many times more text.
+FALLBACK_GAIN = 3.0
+
 
 def _norm(text: str) -> str:
     """Casefolded word tokens joined by one space: the form headlines are compared in."""
@@ -75,6 +82,43 @@ def _drop_leading_headline(paragraphs: list[str], headlines: set[str]) -> list[s
     return paragraphs[start:]
 
 
+def _visible_length(tree: LexborHTMLParser) -> int:
+    """Characters of visible text in <body> (scripts and styles removed from ``tree``)."""
+    tree.strip_tags(["script", "style", "noscript", "template"])
+    body = tree.body
+    return len(body.text(deep=True, separator=" ")) if body is not None else 0
+
+
+def _body_text(source: str, url: str | None, include_tables: bool, fast: bool) -> str:
+    """trafilatura's body text ('' when it finds none), one block per line."""
+    try:
+        doc = trafilatura.bare_extraction(
+            source,
+            url=url,
+            fast=fast,
+            include_comments=False,
+            include_tables=include_tables,
+            with_metadata=False,
+        )
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise ExtractionError(f"trafilatura failed on the document: {exc}") from exc
+    return (doc.text or "") if doc is not None else ""
+
+
+def _markdown(source: str, url: str | None, include_tables: bool) -> str | None:
+    """The body as Markdown (a second, formatting-preserving pass; only when asked)."""
+    doc = trafilatura.bare_extraction(
+        source,
+        url=url,
+        fast=True,
+        include_comments=False,
+        include_tables=include_tables,
+        include_formatting=True,
+        with_metadata=False,
+    )
+    return xmltotxt(doc.body, True) if doc is not None else None
+
+
 def _to_paragraphs(text: str) -> list[str]:
     """trafilatura's text has one block per line; we want one per paragraph."""
     return [line.strip() for line in text.split("\n") if line.strip()]
@@ -116,19 +160,13 @@ def extract_article(
         raise ExtractionError(f"cannot parse the document: {exc}") from exc
     meta = extract_metadata(tree, url)
     opts = config.extract
-    try:
-        doc = trafilatura.bare_extraction(
-            source,
-            url=url,
-            fast=True,
-            include_comments=False,
-            include_tables=opts.include_tables,
-            with_metadata=False,
-        )
-    except (ValueError, TypeError, RecursionError) as exc:
-        raise ExtractionError(f"trafilatura failed on the document: {exc}") from exc
-    body = doc.text if doc is not None else ""
-    paragraphs = _drop_leading_headline(_to_paragraphs(body or ""), _headline_forms(tree, meta))
+    headlines = _headline_forms(tree, meta)
+    body = _body_text(source, url, opts.include_tables, fast=True)
+    if len(body) < FALLBACK_BELOW * _visible_length(tree):
+        fuller = _body_text(source, url, opts.include_tables, fast=False)
+        if len(fuller) > FALLBACK_GAIN * len(body):
+            body = fuller
+    paragraphs = _drop_leading_headline(_to_paragraphs(body), headlines)
     text = "\n\n".join(paragraphs)
     words = len(_WORD.findall(text))
     if words < opts.min_words or looks_like_wall(tree, text):
@@ -139,8 +177,9 @@ def extract_article(
         )
     language, language_source = _choose_language(meta.language, text, opts.detect_language)
     markdown = None
-    if opts.markdown and doc is not None:
-        markdown = xmltotxt(doc.body, True)
+    if opts.markdown:
+        lines = (_markdown(source, url, opts.include_tables) or "").split("\n")
+        markdown = "\n".join(_drop_leading_headline(lines, headlines))
     if opts.clean:
         text = cleaners.clean(text, language, title=meta.title, config=config.clean)
         if markdown is not None:

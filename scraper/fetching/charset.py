@@ -50,11 +50,11 @@ _WHATWG_SUPERSETS: Final = {
     "shift_jis": "cp932",
     "euc_kr": "cp949",
     "big5": "big5hkscs",
-    # A <meta> saying UTF-16 was read as ASCII, so it cannot be UTF-16.
-    "utf-16": "utf-8",
-    "utf-16-le": "utf-8",
-    "utf-16-be": "utf-8",
 }
+
+#: A <meta> saying UTF-16 was just read as ASCII, so the page cannot be
+#: UTF-16: WHATWG reads it as UTF-8.
+_META_UTF16: Final = frozenset({"utf-16", "utf-16-le", "utf-16-be"})
 
 #: Labels seen on the web that Python's codec registry does not know.
 _EXTRA_LABELS: Final = {
@@ -212,6 +212,8 @@ def decode_document(content: bytes, content_type: str | None = None) -> tuple[st
         if label is None:
             continue
         codec = normalize_label(label)
+        if source == "meta" and codec in _META_UTF16:
+            codec = "utf-8"
         if codec is None:
             logger.debug("unknown %s charset %r ignored", source, label)
             continue

@@ -11,7 +11,7 @@ from typing import Final
 
 from scraper.errors import UnsupportedContent
 
-__all__ = ["check_content", "media_type", "sniff"]
+__all__ = ["check_content", "check_declared", "describe", "media_type", "sniff"]
 
 #: Leading bytes of binary formats we refuse, with their media type and a
 #: human name for the error message.
@@ -89,31 +89,62 @@ def sniff(body: bytes) -> str:
     return "text/plain"
 
 
+def describe(kind: str) -> str:
+    """A media type in words, for error messages.
+
+    >>> describe("application/pdf"), describe("image/webp"), describe("video/mp4")
+    ('a PDF document (application/pdf)', 'an image (image/webp)', 'video/mp4')
+    """
+    for _prefix, magic_kind, name in _MAGIC:
+        if magic_kind == kind:
+            return f"{name} ({kind})"
+    if kind.startswith("image/"):
+        return f"an image ({kind})"
+    return kind
+
+
+def _unsupported(url: str, kind: str, accept_types: tuple[str, ...]) -> UnsupportedContent:
+    return UnsupportedContent(
+        f"{url} is {describe(kind)}, not an HTML or text document "
+        f"(accepted: {', '.join(accept_types)}); tidyscrape reads web pages only",
+        url=url,
+    )
+
+
+def check_declared(content_type: str | None, accept_types: tuple[str, ...], url: str) -> None:
+    """Refuse a declared type we cannot read, before downloading the body.
+
+    A missing or generic type passes: the body will be sniffed.
+
+    >>> check_declared("application/octet-stream", ("text/html",), "https://a.org/")
+    >>> check_declared("application/pdf", ("text/html",), "https://a.org/f")
+    Traceback (most recent call last):
+    scraper.errors.UnsupportedContent: https://a.org/f is a PDF document (application/pdf), ...
+    """
+    declared = media_type(content_type)
+    if declared is not None and declared not in _GENERIC_TYPES and declared not in accept_types:
+        raise _unsupported(url, declared, accept_types)
+
+
 def check_content(
     body: bytes, content_type: str | None, accept_types: tuple[str, ...], url: str
 ) -> str:
     """The media type of a body we accept; raise UnsupportedContent otherwise.
 
+    Known binary formats are refused even under a document type (servers
+    mislabel); a missing or generic type is sniffed from the body.
+
     >>> check_content(b"<p>x", None, ("text/html",), "https://a.org/")
     'text/html'
-    >>> check_content(b"%PDF-1.4", "text/html", ("text/html",), "https://a.org/f")  # doctest: +ELLIPSIS
+    >>> check_content(b"\\x89PNG\\r\\n\\x1a\\n", "text/html", ("text/html",), "https://a.org/i")
     Traceback (most recent call last):
-    scraper.errors.UnsupportedContent: https://a.org/f is a PDF document (application/pdf), ...
+    scraper.errors.UnsupportedContent: https://a.org/i is a PNG image (image/png), ...
     """
     declared = media_type(content_type)
     found = _magic(body[:_SNIFF_BYTES])
     if found is not None:
-        kind, name = found
-        raise UnsupportedContent(
-            f"{url} is {name} ({kind}), not an HTML or text document; "
-            "tidyscrape reads web pages only",
-            url=url,
-        )
+        raise _unsupported(url, found[0], accept_types)
     kind = sniff(body) if declared is None or declared in _GENERIC_TYPES else declared
     if kind not in accept_types:
-        raise UnsupportedContent(
-            f"{url} is {kind}, not one of the accepted document types "
-            f"({', '.join(accept_types)}); tidyscrape reads web pages only",
-            url=url,
-        )
+        raise _unsupported(url, kind, accept_types)
     return kind

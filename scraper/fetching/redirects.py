@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from typing import Final
+from typing import Any, Final
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -20,7 +20,10 @@ __all__ = [
     "REDIRECT_STATUSES",
     "SENSITIVE_HEADERS",
     "AddressPolicy",
+    "HopGuard",
     "check_scheme",
+    "cookie_header",
+    "drain",
     "may_send_credentials",
     "origin",
     "peer_address",
@@ -31,10 +34,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Called once per hop, after the connection is made and the response head
-#: has arrived, with the URL's host and the IP actually connected to (None
-#: when the transport cannot tell).  It raises :class:`BlockedAddress` to
-#: refuse the hop; its return value is ignored.
+#: Called once per request (each redirect hop, robots.txt included) with the
+#: URL's host and the IP actually connected to (None when the transport cannot
+#: tell); see HopGuard for when.  It raises :class:`BlockedAddress` to refuse
+#: the hop; its return value is ignored.
 AddressPolicy = Callable[[str, str | None], None]
 
 #: Statuses we follow.  Other 3xx (300, 304...) are final answers.
@@ -42,6 +45,10 @@ REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 
 #: Request headers that carry credentials: sent only to the first origin.
 SENSITIVE_HEADERS: Final = frozenset({"authorization", "cookie", "proxy-authorization"})
+
+#: Bodies of redirects and error answers up to this size are read and
+#: dropped so that the connection can be reused; larger ones close it.
+DRAIN_MAX: Final = 16 * 1024
 
 #: The only schemes we fetch.  Anything else (file:, ftp:, gopher:, data:...)
 #: raises BlockedAddress: a redirect to it is how SSRF tricks start.
@@ -100,27 +107,30 @@ def may_send_credentials(first_url: str, hop_url: str) -> bool:
 
 
 def request_headers(
-    extra: Iterable[tuple[str, str]],
-    cookies: Iterable[tuple[str, str]],
-    *,
-    first_url: str,
-    hop_url: str,
+    extra: Iterable[tuple[str, str]], *, first_url: str, hop_url: str
 ) -> list[tuple[str, str]]:
     """The configured headers for one hop, without credentials off the first origin.
 
-    >>> request_headers([("Authorization", "x"), ("X-A", "1")], [("s", "v")],
+    >>> request_headers([("Authorization", "x"), ("X-A", "1")],
     ...                 first_url="https://a.org/", hop_url="https://b.org/")
     [('X-A', '1')]
-    >>> request_headers([], [("s", "v"), ("t", "w")],
-    ...                 first_url="https://a.org/", hop_url="https://a.org/b")
-    [('Cookie', 's=v; t=w')]
     """
     trusted = may_send_credentials(first_url, hop_url)
-    headers = [(k, v) for k, v in extra if trusted or k.lower() not in SENSITIVE_HEADERS]
-    pairs = list(cookies)
-    if trusted and pairs:
-        headers.append(("Cookie", "; ".join(f"{name}={value}" for name, value in pairs)))
-    return headers
+    return [(k, v) for k, v in extra if trusted or k.lower() not in SENSITIVE_HEADERS]
+
+
+def cookie_header(pairs: Iterable[tuple[str, str]], existing: str | None = None) -> str | None:
+    """A Cookie header value: the configured pairs, then the ``existing`` ones.
+
+    >>> cookie_header([("s", "v"), ("t", "w")], "jar=1")
+    's=v; t=w; jar=1'
+    >>> cookie_header([]) is None
+    True
+    """
+    parts = [f"{name}={value}" for name, value in pairs]
+    if existing:
+        parts.append(existing)
+    return "; ".join(parts) or None
 
 
 def redirect_method(method: str, status: int) -> str:
@@ -148,12 +158,74 @@ def redirect_target(url: str, location: str) -> str:
     return target.split("#", 1)[0]
 
 
+class HopGuard:
+    """Applies the address policy to one request exactly once.
+
+    On a new connection the policy runs as soon as TCP is connected (an
+    httpcore trace event), before a byte of the request is sent, so a refused
+    address never receives the request.  On a reused keep-alive connection
+    there is no connect event, and the policy runs on the response instead,
+    with the address of the stream it came on.  Either way the address is
+    the one actually connected to (after DNS), read from the network stream's
+    ``server_addr``.  Behind a proxy it is the proxy's address.
+    """
+
+    def __init__(self, policy: AddressPolicy | None, url: str) -> None:
+        self._policy = policy
+        self._host = urlsplit(url).hostname or ""
+        self._checked = False
+
+    @property
+    def extensions(self) -> dict[str, Any]:
+        """Request extensions that hook the connect event (empty without a policy)."""
+        return {} if self._policy is None else {"trace": self._trace}
+
+    async def _trace(self, event: str, info: dict[str, Any]) -> None:
+        if self._policy is None or event != "connection.connect_tcp.complete":
+            return
+        self._checked = True
+        stream = info.get("return_value")
+        try:
+            self._policy(self._host, None if stream is None else _stream_address(stream))
+        except BaseException:
+            # httpcore has not adopted the stream yet: close it, or the socket leaks.
+            aclose = getattr(stream, "aclose", None)
+            if callable(aclose):
+                await aclose()
+            raise
+
+    def check_response(self, response: httpx.Response) -> None:
+        """Run the policy on the response's stream unless it already ran at connect."""
+        if self._policy is not None and not self._checked:
+            self._checked = True
+            self._policy(self._host, peer_address(response))
+
+
 def peer_address(response: httpx.Response) -> str | None:
     """The IP address the response came from, when the transport reports it."""
     stream = response.extensions.get("network_stream")
-    if stream is None:
-        return None
-    addr = stream.get_extra_info("server_addr")
+    return None if stream is None else _stream_address(stream)
+
+
+def _stream_address(stream: object) -> str | None:
+    """The peer IP of an httpcore network stream (None if it cannot tell)."""
+    get_extra_info = getattr(stream, "get_extra_info", None)
+    addr = get_extra_info("server_addr") if callable(get_extra_info) else None
     if isinstance(addr, tuple) and addr and isinstance(addr[0], str):
         return addr[0]
     return None
+
+
+async def drain(response: httpx.Response) -> None:
+    """Read and drop a small unwanted body (redirect, error) to keep the connection.
+
+    Only when Content-Length says it is small and it is not compressed; a
+    connection whose body is left unread is closed instead, which is correct,
+    just slower.
+    """
+    size = response.headers.get("content-length", "")
+    encoded = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoded != "identity" or not size.isdigit() or int(size) > DRAIN_MAX:
+        return
+    async for _chunk in response.aiter_raw():
+        pass  # dropped: only the connection is wanted

@@ -185,4 +185,3 @@ def _failure(state: RetryCallState) -> Retryable | None:
         return None
     exc = outcome.exception()
     return exc if isinstance(exc, Retryable) else None
-

@@ -36,8 +36,9 @@ from scraper.errors import FetchError, RobotsDisallowed
 from scraper.fetching.redirects import (
     REDIRECT_STATUSES,
     AddressPolicy,
+    HopGuard,
     check_scheme,
-    peer_address,
+    drain,
     redirect_target,
 )
 
@@ -174,9 +175,9 @@ class RobotsCache:
             except FetchError:
                 return self._verdict(True, f"robots.txt of {first} redirects off the web", _TTL)
             try:
-                async with self._client.stream("GET", url) as response:
-                    if self._policy is not None:
-                        self._policy(urlsplit(url).hostname or "", peer_address(response))
+                guard = HopGuard(self._policy, url)
+                async with self._client.stream("GET", url, extensions=guard.extensions) as response:
+                    guard.check_response(response)
                     status = response.status_code
                     location = response.headers.get("location")
                     if status in REDIRECT_STATUSES and location:
@@ -184,6 +185,7 @@ class RobotsCache:
                         continue
                     if 200 <= status < 300:
                         return self._parse(first, await _read_capped(response))
+                    await drain(response)
             except httpx.TimeoutException as exc:
                 logger.info("robots.txt %s timed out: %s", url, exc)
                 return self._verdict(False, f"robots.txt of {first} timed out", _UNREACHABLE_TTL)

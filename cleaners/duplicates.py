@@ -1,0 +1,113 @@
+"""Drop duplicated paragraphs, headings and a repeated title.
+
+Extractors pick up the same block twice: a heading that a broken tag
+repeated, a lead paragraph shown as teaser and as text, the title at the top
+of the body.  Copies are compared after case, whitespace and punctuation are
+folded away, so ``settimana – dichiarazione`` and ``settimana –dichiarazione``
+are one block.  The first copy stays.  A short block (a heading, a list item)
+that repeats further down is kept: documents legitimately repeat section
+names; only a block repeated right after itself, or a real sentence, goes.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["block_key", "remove_duplicates"]
+
+_NON_ALNUM_RE = re.compile(r"[\W_]+")
+_SENTENCE_END_RE = re.compile(r"[.!?…][\"'”’»)\]]*$")
+_MIN_KEY = 3
+_MIN_FAR_KEY = 20
+_MIN_FAR_WORDS = 8
+_PREFIX_MIN_WORDS = 3
+
+
+def block_key(block: str) -> str:
+    """Fold a block to its letters and digits, lower case: the identity of a copy.
+
+    >>> block_key("Putin visiterà – dichiarazione") == block_key("putin visiterà –dichiarazione!")
+    True
+    """
+    return _NON_ALNUM_RE.sub("", block.casefold())
+
+
+def _sentence_like(block: str) -> bool:
+    return bool(_SENTENCE_END_RE.search(block.rstrip())) or len(block.split()) >= _MIN_FAR_WORDS
+
+
+def _strip_key_prefix(block: str, key: str) -> str:
+    """Return ``block`` without the leading characters that spell ``key``."""
+    count = 0
+    for i, char in enumerate(block):
+        if count == len(key):
+            return block[i:].lstrip(" \t:–—-|.")
+        if block_key(char):
+            count += len(block_key(char))
+    return ""
+
+
+def remove_duplicates(text: str, title: str | None = None) -> str:
+    """Drop later copies of a block; see the module docstring for what counts.
+
+    ``title``, when given, is the page title: a block equal to it is a copy
+    of the title, kept once (the first, best-formed one) wherever it appears.
+
+    >>> remove_duplicates("Titolo del pezzo\\n\\nWorld\\n\\nTitolo del  pezzo\\n\\nTesto.")
+    'Titolo del pezzo\\n\\nWorld\\n\\nTitolo del  pezzo\\n\\nTesto.'
+    >>> remove_duplicates("Titolo del pezzo\\n\\nWorld\\n\\nTitolo del  pezzo\\n\\nTesto.", title="Titolo del pezzo")
+    'Titolo del pezzo\\n\\nWorld\\n\\nTesto.'
+    >>> remove_duplicates("Heading here\\n\\nHeading here\\n\\nA long sentence, said.\\n\\nA long sentence, said.")
+    'Heading here\\n\\nA long sentence, said.'
+    >>> remove_duplicates("Sources\\n\\nText one.\\n\\nSources")
+    'Sources\\n\\nText one.\\n\\nSources'
+    """
+    separator = "\n\n" if "\n\n" in text else "\n"
+    if separator not in text:
+        return text
+    blocks = text.split(separator)
+    title_key = block_key(title) if title else ""
+    seen: set[str] = set()
+    out: list[str] = []
+    keys: list[str] = []
+    title_seen = False
+    for block in blocks:
+        key = block_key(block)
+        if len(key) < _MIN_KEY:
+            out.append(block)
+            keys.append(key)
+            continue
+        if title_key and key == title_key:
+            if title_seen:
+                continue
+            title_seen = True
+        elif keys and key == keys[-1]:
+            continue  # the same block twice in a row
+        elif key in seen and len(key) >= _MIN_FAR_KEY and _sentence_like(block):
+            continue  # a sentence or paragraph seen before
+        elif keys and _is_heading_repeated_in(keys[-1], out[-1], key):
+            rest = _strip_key_prefix(block, keys[-1])
+            if rest[:1].islower():
+                # 'Heading' + 'Heading goes on...': the heading was the sentence start.
+                seen.discard(keys[-1])
+                out[-1], keys[-1] = block, key
+                seen.add(key)
+                continue
+            block, key = rest, block_key(rest)
+        seen.add(key)
+        out.append(block)
+        keys.append(key)
+    if len(out) == len(blocks) and all(a is b for a, b in zip(out, blocks, strict=True)):
+        return text
+    return separator.join(out)
+
+
+def _is_heading_repeated_in(prev_key: str, prev: str, key: str) -> bool:
+    """Tell whether a block starts with the whole heading just before it."""
+    return (
+        len(prev_key) >= _MIN_FAR_KEY // 2
+        and len(prev.split()) >= _PREFIX_MIN_WORDS
+        and not _SENTENCE_END_RE.search(prev.rstrip())
+        and len(key) > len(prev_key)
+        and key.startswith(prev_key)
+    )

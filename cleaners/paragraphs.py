@@ -1,0 +1,97 @@
+"""Rejoin lines and paragraphs that layout broke in the middle of a sentence.
+
+Extractors keep the hard line wraps of the source (``...your goal\\nwas to
+build...``) and turn a ``<br>`` or a tag between two halves of a sentence into
+a paragraph break (``...per il Cremlino\\n\\nsoprattutto in considerazione``).
+A break is removed only where the text says the sentence goes on: the line
+before has no closing punctuation and the next starts in lower case.  Lists,
+headings followed by their items, and brand names (``iPhone``) stay apart.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cleaners.chardata import DANGLING_WORDS, LIST_ITEM_RE
+
+__all__ = ["join_broken_lines", "join_broken_paragraphs"]
+
+_BLANK_RE = re.compile(r"\n[ \t]*\n")
+_SENTENCE_END_RE = re.compile(r"[.!?…:;»”\"')\]]\s*$")
+_OPEN_END_RE = re.compile(r"(?:[^\W_]|,)$")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+def join_broken_lines(text: str) -> str:
+    r"""Join hard-wrapped lines inside paragraphs, when paragraphs are separated by blank lines.
+
+    In such text a single line break is layout, not structure; lines that
+    start a list item keep their break.  Text without blank lines uses single
+    breaks between paragraphs and is left to :func:`join_broken_paragraphs`.
+
+    >>> join_broken_lines("Your goal\nwas to build it.\n- one\n- two\n\nNext.")
+    'Your goal was to build it.\n- one\n- two\n\nNext.'
+    >>> join_broken_lines("One paragraph.\nAnother one.")
+    'One paragraph.\nAnother one.'
+    """
+    if "\n" not in text or not _BLANK_RE.search(text):
+        return text
+    parts = re.split(r"(\n[ \t]*\n+)", text)
+    for i in range(0, len(parts), 2):
+        block = parts[i]
+        if "\n" not in block:
+            continue
+        lines = block.split("\n")
+        out = [lines[0]]
+        for line in lines[1:]:
+            if LIST_ITEM_RE.match(line) or not line.strip() or not out[-1].strip():
+                out.append(line)
+            else:
+                out[-1] = out[-1].rstrip() + " " + line.lstrip()
+        parts[i] = "\n".join(out)
+    return "".join(parts)
+
+
+def _heading_like(block: str) -> bool:
+    return not _SENTENCE_END_RE.search(block) and len(block.split()) <= 8
+
+
+def _continues(prev: str, block: str) -> bool:
+    """Tell whether ``block`` is the rest of the sentence that ``prev`` leaves open."""
+    if not block[:1].islower() or LIST_ITEM_RE.match(block) or LIST_ITEM_RE.match(prev):
+        return False
+    first = _WORD_RE.match(block)
+    if first is None or first.start() != 0 or any(c.isupper() for c in first.group()[1:]):
+        return False  # 'iPhone', 'eBay' start sentences in lower case
+    if not _OPEN_END_RE.search(prev) or _SENTENCE_END_RE.search(prev):
+        return False
+    words = _WORD_RE.findall(prev)
+    dangling = prev.endswith(",") or (bool(words) and words[-1].lower() in DANGLING_WORDS)
+    if dangling or first.group().lower() in DANGLING_WORDS:
+        return True
+    # Two short unpunctuated blocks in a row are a list or a heading and its item.
+    return not (_heading_like(block) and len(prev.split()) <= 14)
+
+
+def join_broken_paragraphs(text: str) -> str:
+    r"""Join a paragraph to the next when a break cut one sentence in two.
+
+    >>> join_broken_paragraphs("Un alleato per il Cremlino\n\nsoprattutto in considerazione del fatto.")
+    'Un alleato per il Cremlino soprattutto in considerazione del fatto.'
+    >>> join_broken_paragraphs("Troubles cardiaques\n\nbradycardie\n\niPhone owners wait.")
+    'Troubles cardiaques\n\nbradycardie\n\niPhone owners wait.'
+    """
+    separator = "\n\n" if "\n\n" in text else "\n"
+    if separator not in text:
+        return text
+    blocks = text.split(separator)
+    out = [blocks[0]]
+    changed = False
+    for block in blocks[1:]:
+        prev = out[-1]
+        if prev.strip() and block.strip() and _continues(prev.rstrip(), block.lstrip()):
+            out[-1] = prev.rstrip() + " " + block.lstrip()
+            changed = True
+        else:
+            out.append(block)
+    return separator.join(out) if changed else text

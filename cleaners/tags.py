@@ -1,0 +1,121 @@
+"""Remove stray HTML tag fragments (``p>``, ``</em``, ``strong>``, ``<br/>``).
+
+Extractors that cut markup on the wrong byte, or strip ``<`` but not the rest,
+leave pieces of tags in the text: alone on a line, glued to a paragraph start
+(``strong> soprattutto``), or in the middle of a sentence.  A fragment is
+removed only when it is made of a real tag name and its context rules out
+ordinary text: ``p>0.05``, ``x > y``, ``a -> b`` and ``i>j`` stay.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cleaners.chardata import BLOCK_TAGS, STRAY_TAG_RE, TAGS_PRECHECK_RE
+
+__all__ = ["remove_stray_tags", "strip_tag_fragments"]
+
+_GUARD_BEFORE = frozenset("<>-=+*^|\\")
+
+
+def _is_fragment(match: re.Match[str]) -> bool:
+    """Decide whether a regex hit is a tag fragment (True) or real text (False)."""
+    line, start, end = match.string, match.start(), match.end()
+    before = line[start - 1] if start else ""
+    after = line[end] if end < len(line) else ""
+    if before in _GUARD_BEFORE:
+        return False
+    if match.group("full") is not None or match.group("glued") is not None:
+        return True
+    if match.group("open") is not None:
+        # '<em' after a letter is a tag only for multi-letter names: 'a<b' is maths.
+        tag = match.group("t2")
+        return not (before.isalnum() and len(tag) == 1 and not match.group().startswith("</"))
+    # A bare 'tag>' with no '<'.
+    frag = match.group()
+    tag = match.group("t4")
+    if before.isdigit():
+        return False
+    if after.isdigit():
+        return False  # p>0.05
+    if after.isalpha():
+        run = re.match(r"[^\W\d_]+", line[end:])
+        return run is not None and len(run.group()) >= 2  # 'p>aufgrund', not 'a>b'
+    unambiguous = match.group("attrs") or frag.startswith("/") or len(tag) > 1
+    if not unambiguous and not before.isalpha() and line[:start].strip():
+        rest = line[end:].lstrip()
+        if rest[:1].isdigit() or rest[:1] in "=<>":
+            return False  # 'p> 0.05', 'i> 0' in running text
+    return True
+
+
+def _joiner(tag: str, pre: str, post: str) -> tuple[str, str, str]:
+    """Return (pre, glue, post) so that removing a fragment leaves clean spacing."""
+    if not pre.strip():
+        return pre, "", post.lstrip(" \t")
+    if not post.strip():
+        return pre.rstrip(" \t"), "", post
+    pre_space, post_space = pre[-1] in " \t", post[0] in " \t"
+    if pre_space and post_space:
+        return pre.rstrip(" \t"), " ", post.lstrip(" \t")
+    if pre_space or post_space:
+        return pre, "", post
+    # Glued on both sides: a block tag separated two words, an inline one did not.
+    return pre, " " if tag.lower() in BLOCK_TAGS else "", post
+
+
+def strip_tag_fragments(line: str) -> str:
+    """Remove the tag fragments in one line, mending the spacing around each.
+
+    >>> strip_tag_fragments("strong> soprattutto in considerazione")
+    'soprattutto in considerazione'
+    >>> strip_tag_fragments("die</i kann, Stunden p>aufgrund, H<sub>2</sub>O, lasspan> obras")
+    'die kann, Stunden aufgrund, H2O, las obras'
+    >>> strip_tag_fragments("p>0.05, x > y, a -> b, i>j, <3")
+    'p>0.05, x > y, a -> b, i>j, <3'
+    """
+    out = ""
+    last = 0
+    for match in STRAY_TAG_RE.finditer(line):
+        if match.start() < last or not _is_fragment(match):
+            continue
+        tag = match.group("t1") or match.group("t2") or match.group("t3") or match.group("t4")
+        post = line[match.end() :]
+        pre, glue, new_post = _joiner(tag, out + line[last : match.start()], post)
+        out = pre + glue
+        last = match.end() + len(post) - len(new_post)
+    if not last:
+        return line
+    return out + line[last:]
+
+
+def remove_stray_tags(text: str) -> str:
+    """Remove stray tag fragments; a line made only of fragments goes with its blank line.
+
+    >>> remove_stray_tags("Il Cremlino\\n\\np>\\n\\nLa Corea\\n\\nstrong> soprattutto")
+    'Il Cremlino\\n\\nLa Corea\\n\\nsoprattutto'
+    >>> remove_stray_tags("Ha detto: p>0.05 e x > y.")
+    'Ha detto: p>0.05 e x > y.'
+    """
+    if not TAGS_PRECHECK_RE.search(text):
+        return text
+    out: list[str] = []
+    skip_blank = False
+    changed = False
+    for line in text.split("\n"):
+        new = strip_tag_fragments(line) if TAGS_PRECHECK_RE.search(line) else line
+        if new != line:
+            changed = True
+            if not new.strip():
+                # The whole line was markup: drop it with one neighbouring blank line.
+                if out and not out[-1].strip():
+                    out.pop()
+                elif not out:
+                    skip_blank = True
+                continue
+        if skip_blank and not line.strip():
+            skip_blank = False
+            continue
+        skip_blank = False
+        out.append(new)
+    return "\n".join(out) if changed else text

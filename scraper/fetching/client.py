@@ -1,0 +1,374 @@
+"""The fetcher: one httpx.AsyncClient, a total deadline, retries, redirects, caps.
+
+Usage::
+
+    async with Fetcher(config) as fetcher:
+        page = await fetcher.fetch("https://example.org/")
+
+One fetch is: for each redirect hop, check the scheme and robots.txt, send
+the request (retried on timeouts, connection errors, 429 and 5xx), pass the
+connected address to the address policy, and either follow the ``Location``
+or stream the body under the size cap, gate its type and decode it.  All of
+it -- connecting, waiting for headers, reading, redirects and the waits
+between retries -- runs under one deadline (``FetchConfig.timeout``), so a
+server trickling a byte a second cannot hold us past it.
+
+httpx errors are mapped to the :mod:`scraper.errors` tree here, at the
+boundary; nothing httpx-specific escapes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from types import TracebackType
+from typing import Final, Self
+
+import httpx
+
+from scraper.config import FetchConfig
+from scraper.errors import (
+    BodyTooLarge,
+    DeadlineExceeded,
+    FetchError,
+    HTTPStatusError,
+    TooManyRedirects,
+)
+from scraper.fetching.charset import decode_document
+from scraper.fetching.content import check_content, check_declared
+from scraper.fetching.httpx_errors import map_httpx_error
+from scraper.fetching.redirects import (
+    REDIRECT_STATUSES,
+    AddressPolicy,
+    HopGuard,
+    check_scheme,
+    cookie_header,
+    drain,
+    may_send_credentials,
+    peer_address,
+    redirect_method,
+    redirect_target,
+    request_headers,
+)
+from scraper.fetching.retry import (
+    RETRY_AFTER_STATUSES,
+    Retryable,
+    check_retry_after,
+    make_retrying,
+    parse_retry_after,
+    retryable_status,
+)
+from scraper.fetching.robots import RobotsCache
+from scraper.models import Page
+
+__all__ = ["AddressPolicy", "Fetcher"]
+
+logger = logging.getLogger(__name__)
+
+#: Idle keep-alive connections are closed after this many seconds.
+_KEEPALIVE_EXPIRY: Final = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Redirect:
+    """A hop that points elsewhere; its body is not read."""
+
+    status: int
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Final:
+    """The last hop: the response head and its (decoded, capped) body."""
+
+    status: int
+    headers: dict[str, str]
+    content: bytes
+    content_type: str
+    address: str | None
+
+
+class Fetcher:
+    """Fetches pages politely through one connection-pooling httpx client.
+
+    ``robots`` replaces the RobotsCache the fetcher would build on its own
+    client (share one between fetchers, or pre-load it in tests).
+    ``address_policy`` is called on every hop, robots.txt included, with the
+    host and the IP connected to; it raises :class:`BlockedAddress` to refuse.
+    The constructor does no I/O: the client is made on ``__aenter__`` and
+    closed on ``__aexit__``.  One Fetcher may run many fetches concurrently.
+    """
+
+    def __init__(
+        self,
+        config: FetchConfig,
+        *,
+        robots: RobotsCache | None = None,
+        address_policy: AddressPolicy | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._config = config
+        self._given_robots = robots
+        self._robots = robots
+        self._policy = address_policy
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> Self:
+        if self._client is not None:
+            raise RuntimeError("this Fetcher is already open")
+        self._client = self._make_client()
+        if self._robots is None:
+            self._robots = RobotsCache(self._config, self._client, address_policy=self._policy)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        client, self._client = self._client, None
+        self._robots = self._given_robots
+        if client is not None:
+            await client.aclose()
+
+    @property
+    def robots(self) -> RobotsCache | None:
+        """The robots.txt cache in use (None before ``__aenter__``)."""
+        return self._robots
+
+    def _make_client(self) -> httpx.AsyncClient:
+        cfg = self._config
+        accept = ",".join((*cfg.accept_types, "*/*;q=0.1"))
+        # Each fetch holds at most one connection at a time (hops run one
+        # after another), so twice the overall concurrency leaves room for
+        # robots.txt requests.  Waiting for the pool counts against the deadline.
+        pool = max(1, cfg.concurrency) * 2
+        return httpx.AsyncClient(
+            http2=cfg.http2,
+            trust_env=cfg.trust_env,
+            verify=cfg.verify,
+            headers={"User-Agent": cfg.user_agent, "Accept": accept},
+            follow_redirects=False,
+            timeout=httpx.Timeout(
+                connect=cfg.connect_timeout,
+                read=cfg.read_timeout,
+                write=cfg.read_timeout,
+                pool=None,
+            ),
+            limits=httpx.Limits(
+                max_connections=pool,
+                max_keepalive_connections=pool,
+                keepalive_expiry=_KEEPALIVE_EXPIRY,
+            ),
+            transport=self._transport,
+        )
+
+    async def fetch(self, url: str) -> Page:
+        """GET ``url``, following redirects, and return the decoded final page.
+
+        Raises a :class:`FetchError` subclass: DeadlineExceeded, NetworkError,
+        HTTPStatusError (RetryLaterError), TooManyRedirects, BodyTooLarge,
+        UnsupportedContent, RobotsDisallowed or BlockedAddress (which is also
+        raised for a URL or redirect that is not http or https).
+        """
+        client = self._client
+        if client is None:
+            raise RuntimeError("use the Fetcher as `async with Fetcher(config) as f:`")
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + self._config.timeout
+        try:
+            async with asyncio.timeout_at(deadline):
+                page = await self._follow(client, url, deadline)
+        except TimeoutError as exc:
+            raise DeadlineExceeded(
+                f"fetching {url} took longer than the {self._config.timeout:g} s deadline; "
+                "the server is too slow (raise FetchConfig.timeout to wait longer)",
+                url=url,
+            ) from exc
+        elapsed = loop.time() - started
+        logger.debug("fetched %s -> %s (%d) in %.2f s", url, page.final_url, page.status, elapsed)
+        return _with_elapsed(page, elapsed)
+
+    async def _follow(self, client: httpx.AsyncClient, url: str, deadline: float) -> Page:
+        """Walk the redirect chain hop by hop and build the Page of the last one."""
+        counts: Counter[str] = Counter()
+        current = _normalize(url)
+        method = "GET"
+        hops = [current]
+        seen = {(current, _cookie_state(client))}
+        while True:
+            check_scheme(current)
+            if self._config.obey_robots and self._robots is not None:
+                await self._robots.check(current)
+            hop = await self._request(client, method, current, url, deadline, counts)
+            if isinstance(hop, _Final):
+                break
+            target = _normalize(redirect_target(current, hop.location))
+            if len(hops) > self._config.max_redirects:
+                raise TooManyRedirects(
+                    f"{url} redirected more than {self._config.max_redirects} times; "
+                    "the site may be broken (raise FetchConfig.max_redirects to follow more)",
+                    url=url,
+                )
+            # The same URL twice is a loop unless a cookie set on the way changed things.
+            state = (target, _cookie_state(client))
+            if state in seen:
+                chain = " -> ".join([*hops, target])
+                raise TooManyRedirects(
+                    f"redirect loop: {chain}; the site is broken for this client", url=url
+                )
+            seen.add(state)
+            logger.debug("%s redirects (%d) to %s", current, hop.status, target)
+            hops.append(target)
+            current = target
+            method = redirect_method(method, hop.status)
+
+        text, encoding, source = decode_document(hop.content, hop.headers.get("content-type"))
+        return Page(
+            url=url,
+            final_url=current,
+            status=hop.status,
+            headers=hop.headers,
+            content=hop.content,
+            text=text,
+            encoding=encoding,
+            encoding_source=source,
+            content_type=hop.content_type,
+            redirects=tuple(hops),
+            address=hop.address,
+            retries=dict(counts),
+        )
+
+    async def _request(
+        self,
+        client: httpx.AsyncClient,
+        method: str,
+        url: str,
+        first_url: str,
+        deadline: float,
+        counts: Counter[str],
+    ) -> _Redirect | _Final:
+        """One hop, retried on transient failures."""
+        loop = asyncio.get_running_loop()
+
+        def remaining() -> float:
+            return deadline - loop.time()
+
+        headers = request_headers(self._config.headers, first_url=first_url, hop_url=url)
+        trusted = may_send_credentials(first_url, url)
+
+        async def attempt() -> _Redirect | _Final:
+            guard = HopGuard(self._policy, url)
+            request = client.build_request(
+                method, url, headers=headers, extensions=guard.extensions
+            )
+            if trusted and self._config.cookies:
+                existing = request.headers.get("cookie")
+                value = cookie_header(self._config.cookies, existing)
+                if value is not None:
+                    request.headers["Cookie"] = value
+            try:
+                response = await client.send(request, stream=True)
+                try:
+                    guard.check_response(response)
+                    return await self._read(response, url, remaining)
+                finally:
+                    await response.aclose()
+            except httpx.HTTPError as exc:
+                mapped = map_httpx_error(exc, url)
+                if isinstance(mapped, Retryable):
+                    mapped.error.__cause__ = exc  # kept when it is raised after the last retry
+                raise mapped from exc
+
+        retrying = make_retrying(self._config, remaining=remaining, counts=counts, url=url)
+        result: _Redirect | _Final = await retrying(attempt)
+        return result
+
+    async def _read(
+        self, response: httpx.Response, url: str, remaining: Callable[[], float]
+    ) -> _Redirect | _Final:
+        """Judge one response: redirect, retryable, error, or a body to read."""
+        cfg = self._config
+        address = peer_address(response)
+        status = response.status_code
+        location = response.headers.get("location")
+        if status in REDIRECT_STATUSES and location:
+            await drain(response)
+            return _Redirect(status, location)
+        if status >= 400:
+            await drain(response)
+        if retryable_status(status):
+            retry_after = None
+            if status in RETRY_AFTER_STATUSES:
+                now = dt.datetime.now(dt.UTC)
+                retry_after = parse_retry_after(response.headers.get("retry-after"), now)
+            failure = Retryable(_status_error(response, url), str(status), retry_after)
+            check_retry_after(failure, cfg, remaining())
+            raise failure
+        if status >= 400:
+            raise _status_error(response, url)
+
+        content_type = response.headers.get("content-type")
+        check_declared(content_type, cfg.accept_types, url)
+        encoded = response.headers.get("content-encoding", "").strip().lower()
+        declared_size = response.headers.get("content-length", "")
+        # Without content-encoding the decoded size is known up front.
+        unencoded = encoded in ("", "identity")
+        if unencoded and declared_size.isdigit() and int(declared_size) > cfg.max_size:
+            raise _too_large(url, cfg.max_size, f"Content-Length is {declared_size}")
+        content = await _read_capped(response, url, cfg.max_size)
+        kind = check_content(content, content_type, cfg.accept_types, url)
+        headers = {name.lower(): value for name, value in response.headers.items()}
+        return _Final(status, headers, content, kind, address)
+
+
+async def _read_capped(response: httpx.Response, url: str, cap: int) -> bytes:
+    """The decoded body, stopping as soon as it grows past ``cap`` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > cap:
+            raise _too_large(url, cap, f"more than {size} bytes read")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(url: str, cap: int, detail: str) -> BodyTooLarge:
+    return BodyTooLarge(
+        f"{url} is larger than the {cap} byte cap ({detail}); "
+        "raise it with --max-size (FetchConfig.max_size) if you need this page",
+        url=url,
+    )
+
+
+def _status_error(response: httpx.Response, url: str) -> HTTPStatusError:
+    status = response.status_code
+    hint = "try again later" if status == 429 or status >= 500 else "check the URL"
+    return HTTPStatusError(
+        f"{url} answered {status} {response.reason_phrase}; {hint}", url=url, status=status
+    )
+
+
+def _normalize(url: str) -> str:
+    """httpx's normal form of ``url`` (IDNA host, default path) so loops compare equal."""
+    check_scheme(url)
+    try:
+        return str(httpx.URL(url))
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"{url!r} is not a valid URL ({exc})", url=url) from exc
+
+
+def _cookie_state(client: httpx.AsyncClient) -> tuple[tuple[str, str, str, str], ...]:
+    return tuple(sorted((c.domain, c.path, c.name, c.value or "") for c in client.cookies.jar))
+
+
+def _with_elapsed(page: Page, elapsed: float) -> Page:
+    return replace(page, elapsed=elapsed)

@@ -1,0 +1,161 @@
+"""Charset choice: decode_document directly, and through a real fetch."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scraper.fetching.charset import decode_document
+from tests.servers import html
+
+FRENCH = (
+    "Le café était très bon à Noël ; l'élève a dit « déjà vu » à côté de la forêt. "
+    "Où êtes-vous allés cet été ? Ça m'étonne beaucoup, voilà tout."
+)
+RUSSIAN = (
+    "Съешь же ещё этих мягких французских булок, да выпей чаю. Широкая электрификация "
+    "южных губерний даст мощный толчок подъёму сельского хозяйства."
+)
+JAPANESE = (
+    "日本語のテキストです。これはシフトJISでエンコードされた文章です。"
+    "東京は日本の首都であり、多くの人々が住んでいます。"
+)
+
+
+def page(body: str, meta: str = "") -> str:
+    return f"<html><head>{meta}<title>t</title></head><body><p>{body}</p></body></html>"
+
+
+# -- pure decoding ------------------------------------------------------------------------
+
+
+def test_header_charset_wins_when_it_fits():
+    data = page(FRENCH).encode("cp1252")
+    text, encoding, source = decode_document(data, "text/html; charset=windows-1252")
+    assert (text, encoding, source) == (page(FRENCH), "cp1252", "header")
+
+
+def test_header_utf8_but_bytes_cp1252_falls_to_detection():
+    data = page(FRENCH).encode("cp1252")
+    text, encoding, source = decode_document(data, "text/html; charset=utf-8")
+    assert text == page(FRENCH)
+    assert source == "detected"
+    assert encoding == "cp1252"
+
+
+def test_header_latin1_but_bytes_utf8_is_the_common_mislabel():
+    data = page(FRENCH).encode("utf-8")
+    assert decode_document(data, "text/html; charset=ISO-8859-1") == (
+        page(FRENCH),
+        "utf-8",
+        "detected",
+    )
+
+
+def test_declared_latin1_is_read_as_windows_1252():
+    data = "“smart quotes” – and € signs".encode("cp1252")
+    text, encoding, source = decode_document(data, "text/html; charset=iso-8859-1")
+    assert text == "“smart quotes” – and € signs"
+    assert (encoding, source) == ("cp1252", "header")
+
+
+def test_meta_charset_only():
+    data = page(RUSSIAN, '<meta charset="windows-1251">').encode("cp1251")
+    assert decode_document(data, "text/html") == (
+        page(RUSSIAN, '<meta charset="windows-1251">'),
+        "cp1251",
+        "meta",
+    )
+
+
+def test_meta_http_equiv():
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">'
+    data = page(RUSSIAN, meta).encode("koi8-r")
+    assert decode_document(data)[1:] == ("koi8-r", "meta")
+
+
+def test_header_wrong_meta_right():
+    meta = '<meta charset="windows-1251">'
+    data = page(RUSSIAN, meta).encode("cp1251")
+    text, encoding, source = decode_document(data, "text/html; charset=utf-8")
+    assert (text, encoding, source) == (page(RUSSIAN, meta), "cp1251", "meta")
+
+
+def test_bom_beats_meta_and_header():
+    meta = '<meta charset="iso-8859-1">'
+    data = codecs.BOM_UTF8 + page(FRENCH, meta).encode("utf-8")
+    assert decode_document(data, "text/html; charset=windows-1251") == (
+        page(FRENCH, meta),
+        "utf-8",
+        "bom",
+    )
+
+
+def test_utf16_bom():
+    data = codecs.BOM_UTF16_LE + page(JAPANESE).encode("utf-16-le")
+    assert decode_document(data) == (page(JAPANESE), "utf-16-le", "bom")
+
+
+def test_undeclared_cp1251_is_detected():
+    text, encoding, source = decode_document(page(RUSSIAN).encode("cp1251"), "text/html")
+    assert text == page(RUSSIAN)
+    assert (encoding, source) == ("cp1251", "detected")
+
+
+@pytest.mark.parametrize("content_type", ["text/html; charset=shift_jis", "text/html"])
+def test_shift_jis(content_type):
+    text, encoding, _ = decode_document(page(JAPANESE).encode("shift_jis"), content_type)
+    assert text == page(JAPANESE)
+    assert encoding == "cp932"
+
+
+def test_unknown_label_is_ignored():
+    data = page(FRENCH).encode("utf-8")
+    assert decode_document(data, "text/html; charset=bogus-9") == (
+        page(FRENCH),
+        "utf-8",
+        "detected",
+    )
+
+
+def test_empty_and_ascii_default_to_utf8():
+    assert decode_document(b"") == ("", "utf-8", "default")
+    assert decode_document(b"<p>plain</p>") == ("<p>plain</p>", "utf-8", "default")
+
+
+@settings(deadline=None, max_examples=200)  # the detector's first call is slow
+@given(
+    st.binary(max_size=2000),
+    st.sampled_from([None, "text/html", "text/html; charset=utf-8", "text/html; charset=x"]),
+)
+def test_never_raises(data, content_type):
+    text, encoding, source = decode_document(data, content_type)
+    assert isinstance(text, str)
+    codecs.lookup(encoding)
+    assert source in {"bom", "header", "meta", "detected", "default"}
+
+
+# -- through a fetch ----------------------------------------------------------------------
+
+
+def test_fetch_decodes_mislabelled_page(server, fetch):
+    server.route("/", html(page(FRENCH).encode("cp1252"), charset="utf-8"))
+    result = fetch(server.url("/"))
+    assert result.text == page(FRENCH)
+    assert (result.encoding, result.encoding_source) == ("cp1252", "detected")
+
+
+def test_fetch_shift_jis_meta(server, fetch):
+    body = page(JAPANESE, '<meta charset="Shift_JIS">').encode("shift_jis")
+    server.route("/", html(body, charset=None))
+    result = fetch(server.url("/"))
+    assert JAPANESE in result.text
+    assert result.encoding_source == "meta"
+
+
+def test_meta_utf16_means_utf8():
+    data = page(FRENCH, '<meta charset="utf-16">').encode("utf-8")
+    assert decode_document(data)[1:] == ("utf-8", "meta")
