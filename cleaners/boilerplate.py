@@ -24,33 +24,52 @@ import re
 
 from cleaners.chardata import (
     BOILERPLATE_FUNCTION_WORDS,
+    BOILERPLATE_SENTENCE_KEYS,
     BOILERPLATE_SENTENCE_RE,
     BOILERPLATE_TRIGGERS,
     BOILERPLATE_VOCAB,
     BREADCRUMB_RE,
     COUNTER_LINE_RE,
+    LIST_ITEM_RE,
     META_LINE_RE,
     RELATED_LINE_RE,
     SECTION_WORDS,
 )
 
-__all__ = ["is_boilerplate", "remove_boilerplate"]
+__all__ = ["classify_block", "is_boilerplate", "remove_boilerplate"]
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
-_TERMINAL_RE = re.compile(r"[.!?][\"'”’»)]*$")
+_TERMINAL_MARKS = frozenset(".!?")
+_QUOTES_AFTER = "\"'”’»)"
 _MAX_CHARS = 300
-_MAX_WORDS = 8
+_MAX_WORDS = 10
 _MAX_SENTENCE_WORDS = 40
 _MAX_LABEL_WORDS = 3
 _TOP_LABEL_BLOCKS = 3
 _ALL_VOCAB = BOILERPLATE_TRIGGERS | BOILERPLATE_VOCAB | BOILERPLATE_FUNCTION_WORDS
-_HOME_WORDS = frozenset("home start startseite homepage accueil inicio início voorpagina".split())
+_HOME_WORDS = frozenset(
+    ["home", "start", "startseite", "homepage", "accueil", "inicio", "início", "voorpagina"]
+)
+_SOCIAL_PREFIXES = ("facebook", "twitter", "whatsapp", "linkedin", "instagram", "youtube")
+RELATED = "related"
+"""The category of a 'read also' heading: boilerplate only when nothing real follows."""
+
+
+def _terminal(line: str) -> bool:
+    """Whether ``line`` ends with a sentence mark (maybe inside quotes or brackets)."""
+    return line.rstrip().rstrip(_QUOTES_AFTER)[-1:] in _TERMINAL_MARKS
 
 
 def _is_content(block: str) -> bool:
     """A real paragraph: long, or a full sentence of some length."""
-    words = len(block.split())
-    return words >= 25 or (words >= 5 and bool(_TERMINAL_RE.search(block.rstrip())))
+    if len(block) > _MAX_CHARS:
+        return True
+    words = block.count(" ") + 1
+    return words >= 25 or (words >= 5 and _terminal(block))
+
+
+def _in_vocab(token: str) -> bool:
+    return token in _ALL_VOCAB or token.startswith(_SOCIAL_PREFIXES)  # 'Facebooku'
 
 
 def is_boilerplate(block: str, *, edge: bool = False, top: bool = False) -> bool:
@@ -68,59 +87,97 @@ def is_boilerplate(block: str, *, edge: bool = False, top: bool = False) -> bool
     >>> is_boilerplate("World News", edge=True, top=True), is_boilerplate("World News")
     (True, False)
     """
+    return classify_block(block, edge=edge, top=top) is not None
+
+
+def classify_block(block: str, *, edge: bool = False, top: bool = False) -> str | None:
+    """Return the kind of boilerplate ``block`` is, or None for real text.
+
+    >>> classify_block("Mehr zum Thema"), classify_block("Newsletter abonnieren")
+    ('related', 'lexicon')
+    """
     line = block.strip()
     if not line or len(line) > _MAX_CHARS:
-        return False
+        return None
     lower = line.lower()
     tokens = _TOKEN_RE.findall(lower)
     if not tokens:
-        return False
+        return None
     n = len(tokens)
-    terminal = bool(_TERMINAL_RE.search(line))
-    if n <= _MAX_SENTENCE_WORDS and BOILERPLATE_SENTENCE_RE.search(lower):
-        return edge or n <= 25
+    terminal = _terminal(line)
+    if (
+        n <= _MAX_SENTENCE_WORDS
+        and any(key in lower for key in BOILERPLATE_SENTENCE_KEYS)
+        and BOILERPLATE_SENTENCE_RE.search(lower)
+    ):
+        return "sentence" if edge or n <= 25 else None
     if n <= 2 and COUNTER_LINE_RE.match(line) and any(t in BOILERPLATE_TRIGGERS for t in tokens):
-        return True  # '12 Comments', 'Kommentare (3)'
+        return "counter"  # '12 Comments', 'Kommentare (3)'
     if n <= 10 and META_LINE_RE.match(line) and (edge or line[0] in "©("):
-        return True
+        return "meta"
     if BREADCRUMB_RE.match(line) and (
         tokens[0] in _HOME_WORDS or all(t in SECTION_WORDS for t in tokens)
     ):
-        return True
+        return "breadcrumb"
     if n > _MAX_WORDS or (terminal and not line.endswith("...")):
-        return False
+        return None
     if RELATED_LINE_RE.match(lower):
-        return True
-    if all(t in _ALL_VOCAB for t in tokens):
+        return RELATED
+    if all(_in_vocab(t) for t in tokens):
         if any(t in BOILERPLATE_TRIGGERS for t in tokens):
-            return True
+            return "lexicon"
         content_words = [t for t in tokens if t not in BOILERPLATE_FUNCTION_WORDS]
         if edge and len(content_words) >= 2:
-            return True
+            return "lexicon"
     if top and n <= _MAX_LABEL_WORDS and all(t in SECTION_WORDS for t in tokens):
-        return True  # 'World News', 'Politik' above the article
-    return edge and n <= _MAX_LABEL_WORDS + 1 and line.endswith(":") and not terminal
+        return "section"  # 'World News', 'Politik' above the article
+    # A label left without its list ('Tags:', 'Themen:') at the end or the start.
+    if (
+        edge
+        and n <= _MAX_LABEL_WORDS
+        and line.endswith(":")
+        and all(_in_vocab(t) or t in SECTION_WORDS for t in tokens)
+    ):
+        return "label"
+    return None
 
 
 def remove_boilerplate(text: str) -> str:
     """Remove the blocks :func:`is_boilerplate` classifies; keep everything else.
 
-    >>> remove_boilerplate("World News\\n\\nUn testo vero, con parole vere e una fine.\\n\\nLeave a Reply")
-    'Un testo vero, con parole vere e una fine.'
+    >>> remove_boilerplate("World News\\n\\nUn testo vero, con una fine.\\n\\nLeave a Reply")
+    'Un testo vero, con una fine.'
     """
     separator = "\n\n" if "\n\n" in text else "\n"
     blocks = text.split(separator)
-    content = [i for i, b in enumerate(blocks) if _is_content(b)]
+    content = [
+        i
+        for i, b in enumerate(blocks)
+        if _is_content(b) and (len(b) > _MAX_CHARS or not is_boilerplate(b))
+    ]
     first = content[0] if content else len(blocks)
     last = content[-1] if content else -1
-    kept: list[str] = []
+    content_set = set(content)
+    kinds: list[str | None] = []
     for i, block in enumerate(blocks):
-        if len(block) <= _MAX_CHARS and not (first <= i <= last and _is_content(block)):
+        kind = None
+        if len(block) <= _MAX_CHARS and i not in content_set:
             edge = i < first or i > last
-            top = i < _TOP_LABEL_BLOCKS and sum(1 for c in content if c < i) <= 1
-            if is_boilerplate(block, edge=edge, top=top):
-                continue
-        kept.append(block)
+            top = i < first or (i < _TOP_LABEL_BLOCKS and sum(1 for c in content if c < i) <= 1)
+            kind = classify_block(block, edge=edge, top=top)
+        kinds.append(kind)
+    # A 'see also' heading over a list or short items introduces them: keep it.
+    for i, kind in enumerate(kinds):
+        if kind == RELATED:
+            after = next(
+                (j for j in range(i + 1, len(blocks)) if blocks[j].strip() and not kinds[j]),
+                None,
+            )
+            if after is not None and (
+                LIST_ITEM_RE.match(blocks[after]) or len(blocks[after].split()) < 12
+            ):
+                kinds[i] = None
+    kept = [b for b, kind in zip(blocks, kinds, strict=True) if kind is None]
     if len(kept) == len(blocks):
         return text
     return separator.join(kept)

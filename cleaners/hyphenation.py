@@ -18,11 +18,18 @@ from cleaners.chardata import CONJUNCTIONS
 
 __all__ = ["fix_hyphenation", "remove_soft_hyphens"]
 
-_BREAK_RE = re.compile(r"(?<![\w-])(?P<left>[^\W\d_]+)-(?P<gap>\n|[ ])(?P<right>[^\W\d_]+)")
+# Found from the hyphen (a literal the regex engine can skip to), then widened by hand.
+_GAP_RE = re.compile(r"-(?:\n|[ ])(?=[^\W\d_])")
+_LEFT_RE = re.compile(r"[^\W\d_]+$")
+_RIGHT_RE = re.compile(r"[^\W\d_]+")
 
 #: A joined word rarer than this is not evidence; fragments rarer than RARE are non-words.
 _KNOWN = 1e-8
 _RARE = 1e-7
+#: A joined word this common is a word whatever its halves are ('home- land').
+_COMMON = 1e-7
+#: Halves both rarer than this are pieces of one word ('Melatoninkonzentra- tion').
+_PIECE = 1e-6
 
 
 def remove_soft_hyphens(text: str) -> str:
@@ -34,14 +41,15 @@ def remove_soft_hyphens(text: str) -> str:
     return text.replace("\xad", "") if "\xad" in text else text
 
 
-def _rejoin(match: re.Match[str], freqs: dict[str, float] | None) -> str:
-    left, gap, right = match.group("left"), match.group("gap"), match.group("right")
+def _rejoin(left: str, gap: str, right: str, freqs: dict[str, float] | None) -> str:
+    """Return what ``left`` + '-' + ``gap`` + ``right`` should become."""
+    original = f"{left}-{gap}{right}"
     if right.lower() in CONJUNCTIONS:
         return f"{left}- {right}"  # 'Ein- und Ausgang': a truncated compound
     if gap == "\n" and not right[0].islower():
         return f"{left}-{right}"  # 'Jean-\nClaude': the hyphen is real
     if freqs is None:
-        return f"{left}{right}" if gap == "\n" else match.group()
+        return f"{left}{right}" if gap == "\n" else original
     joined = freqs.get((left + right).lower(), 0.0)
     f_left = freqs.get(left.lower(), 0.0)
     f_right = freqs.get(right.lower(), 0.0)
@@ -50,12 +58,12 @@ def _rejoin(match: re.Match[str], freqs: dict[str, float] | None) -> str:
             return f"{left}-{right}"  # 'well-\nknown': two words, no joined word
         return f"{left}{right}"
     if not right[0].islower():
-        return match.group()
-    if joined >= _KNOWN and joined >= min(f_left, f_right):
-        return f"{left}{right}"  # 'empfe- hlen' -> 'empfehlen'
-    if f_left < _RARE and f_right < _RARE and len(left) > 1 and len(right) > 1:
+        return original
+    if joined >= _COMMON or (joined >= _KNOWN and joined >= min(f_left, f_right)):
+        return f"{left}{right}"  # 'empfe- hlen' -> 'empfehlen', 'home- land' -> 'homeland'
+    if f_left < _PIECE and f_right < _PIECE and len(left) > 1 and len(right) > 1:
         return f"{left}{right}"  # neither half is a word: a broken long word
-    return match.group()
+    return original
 
 
 def fix_hyphenation(text: str, lang: str | None = None) -> str:
@@ -72,4 +80,25 @@ def fix_hyphenation(text: str, lang: str | None = None) -> str:
     if "-\n" not in text and "- " not in text:
         return text
     freqs = _cache.word_frequencies(lang) if lang else None
-    return _BREAK_RE.sub(lambda m: _rejoin(m, freqs), text)
+    out: list[str] = []
+    last = 0
+    for gap in _GAP_RE.finditer(text):
+        if gap.start() < last:
+            continue
+        left_match = _LEFT_RE.search(text, max(last, gap.start() - 60), gap.start())
+        if left_match is None:
+            continue
+        begin = left_match.start()
+        if begin and (text[begin - 1].isalnum() or text[begin - 1] in "-_"):
+            continue  # 'x2-\n', 'Jean-Claude- x': not a simple word half
+        right_match = _RIGHT_RE.match(text, gap.end())
+        if right_match is None:
+            continue
+        left, right = left_match.group(), right_match.group()
+        out.append(text[last:begin])
+        out.append(_rejoin(left, gap.group()[1], right, freqs))
+        last = right_match.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)

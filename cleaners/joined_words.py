@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
 import re
 import unicodedata
@@ -44,7 +45,7 @@ __all__ = ["find_splits", "split_joined_words", "wordfreq_language"]
 KNOWN_ZIPF = 3.5
 #: A rarely seen token (``ofthe``, ``dela``) may still be split when the two parts
 #: together are this much more frequent than it (sum of the parts' Zipf minus its own).
-KNOWN_MARGIN = 11.0
+KNOWN_MARGIN = 10.5
 #: How many of a language's most frequent words count as function words.
 FUNCTION_WORDS = 150
 #: How many frequent words are tried when measuring how productive an affix is.
@@ -53,28 +54,48 @@ PROBE_WORDS = 5000
 SMOOTHING = 20.0
 #: Highest productivity (share of probe words that form a real word with the part)
 #: allowed for a split between a function word and a content word ...
-MAX_RATE_FUNCTION = 0.05
+MAX_RATE_FUNCTION = 0.08
+#: A token is left alone when any cut of it meets an affix at least this productive.
+DERIVATION_RATE = 0.3
+#: ... and both sides of that cut are at least this frequent (not web typos).
+DERIVATION_ZIPF = 2.5
+EXEMPT_FUNCTION_WORDS = True
+#: ... in a compounding language (``mit|streiten``: verb particles are prepositions) ...
+MAX_RATE_COMPOUNDING = 0.05
 #: ... and between two content words (languages that do not compound only).
 MAX_RATE_CONTENT = 0.002
 #: A content part (not a function word) needs at least 3 letters and this Zipf,
 #: plus ``SHORT_PENALTY`` per letter under 6 (short strings are often abbreviations).
 CONTENT_ZIPF = 3.0
 LENGTH_STEP = 0.5
-CONTENT_FLOOR = 3.0
+CONTENT_FLOOR = 1.5
+#: ... less this when the other part is a function word (the stronger evidence).
+FUNCTION_WORD_BONUS = 0.0
 #: A word made of a probe word and an affix only counts as a pattern of the language
 #: when it is at least this share as frequent as the probe word.
-DERIVED_SHARE = 0.0
+DERIVED_SHARE = 0.003
 #: A capitalised token mid-sentence only loses a function word of at least this length
 #: from its end (``Hotelzum``); shorter ones are name endings (``Pier-o``, ``Malu-da``).
-TITLE_TAIL = 3
+TITLE_TAIL = 2
 #: In compounding languages two content words are only split when no known word starts
 #: with the left one and goes on for ``COMPOUND_TAIL`` letters more, and at most
-#: ``MAX_HEAD_COMPOUNDS`` known words end with the right one that way.
+#: as many known words end with the right one that way as the second limit allows.
 COMPOUND_TAIL = 4
-MAX_HEAD_COMPOUNDS = 3
+COMPOUND_LIMITS = (0, 3)
+#: The same for lower-case tokens in languages that capitalise nouns (no noun compounds).
+LOOSE_COMPOUND_LIMITS = (25, 10)
+#: The same in languages that write compounds apart (most do, now and then).
+OPEN_COMPOUND_LIMITS = (100, 100)
+#: The same for a capitalised token mid-sentence (a name, unless glued words).
+TITLE_COMPOUND_LIMITS = (20, 20)
+#: Unknown-token decisions remembered per language before the memo is emptied.
+MAX_DECISIONS = 100_000
 #: After a lower-case function word, a capitalised part of at least this many letters
 #: is split off even when wordfreq does not know it (a name or a compound noun).
 CAMEL_NAME = 4
+#: Two capitalised words glued (``GreatBritain``) are split only when both have at least
+#: this many letters: short pairs are how brands are made (``ColorEdge``).
+CAMEL_TITLE = 5
 #: Tokens shorter than this are left alone.
 MIN_LENGTH = 3
 #: Tokens longer than this are left alone (not words: hashes, base64, chemistry).
@@ -98,9 +119,10 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _APOSTROPHES = "'’"
 # Neighbours that make a token part of a URL, e-mail, hashtag, code or a hyphenated
 # compound: such tokens are never split.
-_CODE_NEIGHBOURS = frozenset("#@/\\_-‐‑=&%+~|<>*^$`{}[]")
+_CODE_NEIGHBOURS = frozenset("#@/\\_=&%+~|<>*^${}[]")
+_HYPHENS = frozenset("-‐‑")
 _SENTENCE_END = frozenset(".!?…:;\n")
-_OPENERS = frozenset("\"'“”‘’«»„‚‹›([{¿¡—–- \t\r\u00a0")
+_OPENERS = frozenset("\"'`“”‘’«»„‚‹›([{¿¡—–- \t\r\u00a0")
 
 
 # --------------------------------------------------------------------------- the cache
@@ -128,7 +150,7 @@ class _Lexicon:
     noun_capitals: bool
     prefix_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     suffix_counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    decisions: dict[tuple[str, bool], tuple[int, ...]] = field(default_factory=dict)
+    decisions: dict[tuple[str, bool, bool], tuple[int, ...]] = field(default_factory=dict)
 
     def zipf(self, word: str) -> float:
         """Zipf frequency of a lower-case word, 0.0 when wordfreq does not know it."""
@@ -231,18 +253,27 @@ def wordfreq_language(lang: str | None) -> str | None:
 # --------------------------------------------------------------------------- decisions
 
 
-def _content_ok(part: str, z: float) -> bool:
-    """A content part must be a frequent word; short ones more so."""
-    return len(part) >= 3 and z >= max(CONTENT_FLOOR, CONTENT_ZIPF + LENGTH_STEP * (6 - len(part)))
+def _content_ok(part: str, z: float, beside_function_word: bool) -> bool:
+    """A content part must be a frequent word; short ones more so, and more so alone."""
+    need = CONTENT_ZIPF + LENGTH_STEP * (6 - len(part))
+    if beside_function_word:
+        need -= FUNCTION_WORD_BONUS
+    return len(part) >= 3 and z >= max(CONTENT_FLOOR, need)
+
+
+#: Limits on compound evidence (see ``_Lexicon.compounds``) for two content words.
+_Limits = tuple[int, int]
 
 
 def _junction(
-    lex: _Lexicon, left: str, right: str, whole_z: float, camel: bool = False
+    lex: _Lexicon, left: str, right: str, whole_z: float, limits: _Limits | None, camel: bool
 ) -> float | None:
     """Score of reading lower-case ``left + right`` as two words, None when unconvincing.
 
-    ``camel`` marks a cut at a lower-to-upper case change (``demKunden``), which no
-    compound has, so the compound and affix tests are skipped there.
+    ``limits`` is None where two content words may be split when neither is a
+    productive affix (languages that do not compound); otherwise the most compounds
+    the left and right part may start and end.  ``camel`` marks a cut at a lower-to-upper
+    case change (``demKunden``), which no compound has, so those tests are skipped.
     """
     zl, zr = lex.zipf(left), lex.zipf(right)
     fl, fr = left in lex.function_words, right in lex.function_words
@@ -253,7 +284,7 @@ def _junction(
         return None
     if camel:
         return zl + zr
-    if not (fl or _content_ok(left, zl)) or not (fr or _content_ok(right, zr)):
+    if not (fl or _content_ok(left, zl, fr)) or not (fr or _content_ok(right, zr, fl)):
         return None
     if whole_z:
         # A known but rare token (``ofthe``, ``dela``): only function-word glue counts.
@@ -263,33 +294,47 @@ def _junction(
     if fl and fr:
         return zl + zr
     if fl or fr:
-        limit = MAX_RATE_FUNCTION
-    elif lex.compounding:
-        # Two content words: a compound (``Bundes|regierung``) unless neither side ever
-        # takes part in one: inflected forms (``langdurige``, ``voldoet``) never start a
-        # longer word, and the right side is rarely the end of one.
-        if lex.compounds(left, True) or lex.compounds(right, False) > MAX_HEAD_COMPOUNDS:
-            return None
+        rate = max(lex.productivity(left, True, right), lex.productivity(right, False, left))
+        most = MAX_RATE_COMPOUNDING if lex.compounding else MAX_RATE_FUNCTION
+        return zl + zr if rate < most else None
+    if limits is None:
+        return None
+    # Two content words: in a compounding language a compound (``Bundes|regierung``)
+    # unless neither side takes part in compounds: inflected forms (``langdurige``,
+    # ``voldoet``) never start a longer word, and seldom end one.  Elsewhere the same
+    # test with looser limits keeps closed compounds (``beaver|tails``) whole.
+    most_left, most_right = limits
+    if lex.compounds(left, True) > most_left or lex.compounds(right, False) > most_right:
+        return None
+    if lex.compounding:
         return zl + zr
-    else:
-        limit = MAX_RATE_CONTENT
+    limit = MAX_RATE_CONTENT
     rate = max(lex.productivity(left, True, right), lex.productivity(right, False, left))
     return zl + zr if rate < limit else None
 
 
 def _best_split(
-    lex: _Lexicon, run: str, cuts: range | tuple[int, ...], camel: bool = False
+    lex: _Lexicon,
+    run: str,
+    cuts: range | tuple[int, ...],
+    limits: _Limits | None,
+    camel: bool = False,
+    three: bool = False,
 ) -> tuple[int, ...]:
-    """Best way to cut ``run`` (original case) into 2, else 3 known words; () if none."""
+    """Best way to cut ``run`` (original case) into 2 (``three``: else 3) known words."""
     low = run.lower()
     whole_z = lex.zipf(low)
     best: tuple[float, tuple[int, ...]] = (0.0, ())
     for i in cuts:
-        score = _junction(lex, run[:i].lower(), run[i:].lower(), whole_z, camel)
+        score = _junction(lex, low[:i], low[i:], whole_z, limits, camel)
         if score is not None and score > best[0]:
             best = (score, (i,))
-    if best[1] or whole_z or camel or len(cuts) < 2:
+    if best[1] and not camel and not (EXEMPT_FUNCTION_WORDS and _all_function_words(lex, low, best[1])) and _derived(lex, low):
+        return ()
+    if best[1] or whole_z or camel or not three:
         return best[1]
+    # Three words glued (``wolleninden``): every junction must involve a function word.
+    fw = lex.function_words
     for i in cuts:
         left = run[:i].lower()
         if not lex.zipf(left):
@@ -298,61 +343,110 @@ def _best_split(
             if j <= i + 1:
                 continue
             mid, right = run[i:j].lower(), run[j:].lower()
-            fw = lex.function_words
             if not ((left in fw or mid in fw) and (mid in fw or right in fw)):
                 continue
-            s1 = _junction(lex, left, mid, lex.zipf(left + mid))
+            s1 = _junction(lex, left, mid, lex.zipf(left + mid), None, False)
             if s1 is None:
                 continue
-            s2 = _junction(lex, mid, right, lex.zipf(mid + right))
+            s2 = _junction(lex, mid, right, lex.zipf(mid + right), None, False)
             if s2 is not None and s1 + s2 > best[0]:
                 best = (s1 + s2, (i, j))
     return best[1]
 
 
-def _split_run(lex: _Lexicon, run: str, sentence_start: bool) -> tuple[int, ...]:
+def _all_function_words(lex: _Lexicon, low: str, cuts: tuple[int, ...]) -> bool:
+    """True when every piece of ``low`` cut at ``cuts`` is a function word."""
+    bounds = [0, *cuts, len(low)]
+    return all(low[a:b] in lex.function_words for a, b in itertools.pairwise(bounds))
+
+
+def _derived(lex: _Lexicon, low: str) -> bool:
+    """True when some cut of ``low`` reads as a word plus a productive affix.
+
+    ``oval|idade``, ``screening|en``, ``chmur|nie``: a token that a common pattern
+    of the language builds from a known word is a rare real word, whatever other
+    reading it has.
+    """
+    for i in range(2, len(low)):
+        left, right = low[:i], low[i:]
+        zl, zr = lex.zipf(left), lex.zipf(right)
+        if not zl or not zr or min(zl, zr) < DERIVATION_ZIPF and min(len(left), len(right)) == 1:
+            continue  # a one-letter affix on a web typo (``aufde|n``) shows no pattern
+        if (
+            lex.productivity(left, True, right) >= DERIVATION_RATE
+            or lex.productivity(right, False, left) >= DERIVATION_RATE
+        ):
+            return True
+    return False
+
+
+def _split_run(
+    lex: _Lexicon, run: str, sentence_start: bool, hyphenated: bool
+) -> tuple[int, ...]:
     """Offsets inside a run of letters where a space belongs; () for none."""
-    key = (run, sentence_start)
+    key = (run, sentence_start, hyphenated)
     cached = lex.decisions.get(key)
     if cached is not None:
         return cached
+    title = run[0].isupper() and run[1:].islower()
+    limits: _Limits | None
+    if hyphenated:
+        limits = None  # part of a hyphenated compound: only a function word comes off
+    elif lex.compounding:
+        # German writes nouns with a capital, so a lower-case token there is no noun
+        # compound and the compound evidence may be weaker.
+        loose = lex.noun_capitals and run.islower()
+        limits = LOOSE_COMPOUND_LIMITS if loose else COMPOUND_LIMITS
+    else:
+        limits = TITLE_COMPOUND_LIMITS if title and not sentence_start else OPEN_COMPOUND_LIMITS
     result: tuple[int, ...] = ()
-    if run.islower():
-        result = _best_split(lex, run, range(1, len(run)))
-    elif run[0].isupper() and run[1:].islower():
-        if sentence_start:
-            result = _best_split(lex, run, range(1, len(run)))
-        else:
-            # A capital mid-sentence marks a name (``Zaporozhye``) or, in German, a noun:
-            # only a function word glued after it is split off (``Hotelzum``).
-            fw = lex.function_words
-            tail = 2 if lex.noun_capitals else TITLE_TAIL
-            cuts = tuple(i for i in range(4, len(run) - tail + 1) if run[i:].lower() in fw)
-            result = _best_split(lex, run, cuts)
+    if run.islower() or (title and sentence_start):
+        result = _best_split(lex, run, range(1, len(run)), limits, three=True)
+    elif title:
+        # A capital mid-sentence marks a name (``Zaporozhye``, ``Delgado``) or, in German,
+        # a noun: no function word comes off its front, and the front part is no stub.
+        fw = lex.function_words
+        cuts = tuple(
+            i
+            for i in range(4, len(run) - 1)
+            if run[:i].lower() not in fw and (len(run) - i >= TITLE_TAIL or run[i:].lower() not in fw)
+        )
+        result = _best_split(lex, run, cuts, limits)
     else:
         cut = _camel_cut(lex, run, sentence_start)
         if cut:
-            result = _best_split(lex, run, (cut,), camel=True)
-    if len(lex.decisions) > 100_000:
+            result = _best_split(lex, run, (cut,), limits, camel=True)
+    if len(lex.decisions) > MAX_DECISIONS:
         lex.decisions.clear()
     lex.decisions[key] = result
     return result
 
 
 def _camel_cut(lex: _Lexicon, run: str, sentence_start: bool) -> int:
-    """The one cut of ``demKunden``/``theNational``; 0 for brands (``iPhone``, ``YouTube``)."""
+    """The one cut of ``demKunden``, ``GreatBritain``; 0 for brands (``iPhone``, ``YouTube``)."""
     bounds = [i for i in range(1, len(run)) if run[i - 1].islower() and run[i].isupper()]
-    if len(bounds) != 1 or lex.zipf(run.lower()):
+    if len(bounds) != 1:
         return 0
+    low = run.lower()
+    if lex.zipf(low) or low in _english_words():
+        return 0  # a known brand or name, here or in English (``PowerPoint``, ``eBay``)
     i = bounds[0]
     left, right = run[:i], run[i:]
     if len(left) < 2 or not left[1:].islower() or len(right) < 2:
         return 0
-    if left[0].isupper() and not (sentence_start and left.lower() in lex.function_words):
-        return 0  # ``WallStreet``, ``PowerPoint``: a name or a brand
-    if not (right[1:].islower() or (right.isupper() and left.lower() in lex.function_words)):
-        return 0
-    return i
+    function_word = left.lower() in lex.function_words
+    if right[1:].islower():
+        if left[0].islower() or (sentence_start and function_word):
+            return i
+        # Two capitalised words (``GreatBritain``): long ones only, short ones make brands.
+        return i if min(len(left), len(right)) >= CAMEL_TITLE else 0
+    return i if right.isupper() and function_word and left[0].islower() else 0
+
+
+@functools.lru_cache(maxsize=1)
+def _english_words() -> dict[str, float]:
+    """wordfreq's English table: brands and names are English words everywhere."""
+    return wordfreq.get_frequency_dict("en")
 
 
 # --------------------------------------------------------------------------- context
@@ -365,24 +459,38 @@ def _at_sentence_start(text: str, start: int) -> bool:
         if text[i] == "\n":
             return True
         i -= 1
-    return i < 0 or text[i] in _SENTENCE_END
+    if i < 0:
+        return True
+    if text[i] == ".":
+        # ``S. Pastuszewskiego``, ``Dr. Kowalski``: an initial or a title, not an end.
+        j = i
+        while j > 0 and text[j - 1].isalpha():
+            j -= 1
+        word = text[j:i]
+        return not (word[:1].isupper() and len(word) <= 3)
+    return text[i] in _SENTENCE_END
 
 
 def _is_code_like(text: str, start: int, end: int) -> bool:
-    """True for tokens inside URLs, e-mails, hashtags, numbers or hyphenated compounds."""
+    """True for tokens inside URLs, e-mail addresses, hashtags, code or numbers."""
     if start > 0:
         before = text[start - 1]
         if before in _CODE_NEIGHBOURS or before.isdigit():
             return True
         if before == "." and start > 1 and text[start - 2].isalnum():
-            return True  # domain.com, file.txt
+            return True  # domain.com, file.txt, obj.method
     if end < len(text):
         after = text[end]
         if after in _CODE_NEIGHBOURS or after.isdigit() or unicodedata.combining(after):
             return True
-        if after in ".:" and end + 1 < len(text) and (text[end + 1].isalnum() or text[end + 1] == "/"):
-            return True  # www.example, https://
+        if after in ".:(" and end + 1 < len(text) and (text[end + 1].isalnum() or text[end + 1] in "/)"):
+            return True  # www.example, https://, call(x)
     return False
+
+
+def _is_hyphenated(text: str, start: int, end: int) -> bool:
+    """True for a part of a hyphenated compound (``Jong-un``, ``kandidaat-lidstaten``)."""
+    return (start > 0 and text[start - 1] in _HYPHENS) or (end < len(text) and text[end] in _HYPHENS)
 
 
 # --------------------------------------------------------------------------- public API
@@ -414,6 +522,7 @@ def find_splits(text: str, lang: str | None) -> list[tuple[int, int, str]]:
         start, end = match.span()
         if _is_code_like(text, start, end):
             continue
+        hyphenated = _is_hyphenated(text, start, end)
         if "'" in low and low in freq:
             continue  # a known elided form or contraction (``dell'anno``, ``isn't``)
         cuts: list[int] = []
@@ -425,7 +534,7 @@ def find_splits(text: str, lang: str | None) -> list[tuple[int, int, str]]:
             if len(run) >= MIN_LENGTH and freq.get(run.lower(), 0.0) < known:
                 first = start + run_start
                 sentence_start = run_start == 0 and _at_sentence_start(text, first)
-                cuts.extend(run_start + c for c in _split_run(lex, run, sentence_start))
+                cuts.extend(run_start + c for c in _split_run(lex, run, sentence_start, hyphenated))
             run_start = k + 1
         if cuts:
             pieces = [word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True)]

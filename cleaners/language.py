@@ -41,9 +41,7 @@ def normalize_lang(lang: str | None) -> str | None:
     return None
 
 
-def detect_language(
-    text: str, *, min_confidence: float = 0.8, min_letters: int = 40
-) -> str | None:
+def detect_language(text: str, *, min_confidence: float = 0.8, min_letters: int = 40) -> str | None:
     """Return the ISO 639-1 code of ``text``'s language, or None when unsure.
 
     Only the first ~2000 characters are read (enough for a confident guess,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import ftfy
-import ftfy.bad_codecs  # noqa: F401 - registers the 'sloppy-windows-1252' codec
+import ftfy.bad_codecs
 
 from cleaners.chardata import MOJIBAKE_PRECHECK_RE, MOJIBAKE_RUN_RE, PLAUSIBLE_DECODED_RE
 

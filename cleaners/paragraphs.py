@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 
-from cleaners.chardata import DANGLING_WORDS, LIST_ITEM_RE
+from cleaners.chardata import ARTICLES_AND_PREPOSITIONS, DANGLING_WORDS, LIST_ITEM_RE
 
 __all__ = ["join_broken_lines", "join_broken_paragraphs"]
 
 _BLANK_RE = re.compile(r"\n[ \t]*\n")
-_SENTENCE_END_RE = re.compile(r"[.!?…:;»”\"')\]]\s*$")
-_OPEN_END_RE = re.compile(r"(?:[^\W_]|,)$")
+_CLOSING_MARKS = frozenset(".!?…:;»”\"')]")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -31,11 +30,15 @@ def join_broken_lines(text: str) -> str:
 
     >>> join_broken_lines("Your goal\nwas to build it.\n- one\n- two\n\nNext.")
     'Your goal was to build it.\n- one\n- two\n\nNext.'
-    >>> join_broken_lines("One paragraph.\nAnother one.")
-    'One paragraph.\nAnother one.'
+    >>> join_broken_lines("One paragraph.\nAnother one.\nA third.")
+    'One paragraph.\nAnother one.\nA third.'
+    >>> join_broken_lines("Text wrapped at a\nfixed width, over\nthree lines.")
+    'Text wrapped at a fixed width, over three lines.'
     """
-    if "\n" not in text or not _BLANK_RE.search(text):
+    if "\n" not in text:
         return text
+    if not _BLANK_RE.search(text):
+        return _join_wrapped(text)
     parts = re.split(r"(\n[ \t]*\n+)", text)
     for i in range(0, len(parts), 2):
         block = parts[i]
@@ -52,21 +55,50 @@ def join_broken_lines(text: str) -> str:
     return "".join(parts)
 
 
+def _closed(block: str) -> bool:
+    """Whether ``block`` ends with a mark that closes a sentence or a quotation."""
+    return block.rstrip()[-1:] in _CLOSING_MARKS
+
+
+def _join_wrapped(text: str) -> str:
+    """Join the lines of text without blank lines when most lines stop mid-sentence.
+
+    Such text was wrapped at a fixed width; text whose lines mostly end a
+    sentence uses single line breaks between paragraphs and keeps them.
+    """
+    lines = text.split("\n")
+    ends = [line.rstrip() for line in lines[:-1] if line.strip()]
+    if len(ends) < 2 or sum(1 for end in ends if not _closed(end)) * 2 <= len(ends):
+        return text
+    out = [lines[0]]
+    for line in lines[1:]:
+        if LIST_ITEM_RE.match(line) or not line.strip() or not out[-1].strip():
+            out.append(line)
+        else:
+            out[-1] = out[-1].rstrip() + " " + line.lstrip()
+    return "\n".join(out)
+
+
 def _heading_like(block: str) -> bool:
-    return not _SENTENCE_END_RE.search(block) and len(block.split()) <= 8
+    return not _closed(block) and len(block.split()) <= 8
 
 
 def _continues(prev: str, block: str) -> bool:
     """Tell whether ``block`` is the rest of the sentence that ``prev`` leaves open."""
-    if not block[:1].islower() or LIST_ITEM_RE.match(block) or LIST_ITEM_RE.match(prev):
+    if LIST_ITEM_RE.match(block) or LIST_ITEM_RE.match(prev):
         return False
-    first = _WORD_RE.match(block)
-    if first is None or first.start() != 0 or any(c.isupper() for c in first.group()[1:]):
-        return False  # 'iPhone', 'eBay' start sentences in lower case
-    if not _OPEN_END_RE.search(prev) or _SENTENCE_END_RE.search(prev):
+    last = prev[-1:]
+    if not (last == "," or (last.isalnum() and last != "_")):
         return False
-    words = _WORD_RE.findall(prev)
-    dangling = prev.endswith(",") or (bool(words) and words[-1].lower() in DANGLING_WORDS)
+    first = _WORD_RE.match(block.lstrip("\"'“„«"))
+    if first is None or first.start() != 0:
+        return False
+    last_token = prev.rsplit(None, 1)[-1].lower()
+    if last_token in ARTICLES_AND_PREPOSITIONS:
+        return True  # 'mich bei\n\nHerrn Klimmet': an article or preposition ends nothing
+    if not first.group()[0].islower() or any(c.isupper() for c in first.group()[1:]):
+        return False  # a capital starts a new sentence; 'iPhone', 'eBay' are names
+    dangling = prev.endswith(",") or last_token in DANGLING_WORDS
     if dangling or first.group().lower() in DANGLING_WORDS:
         return True
     # Two short unpunctuated blocks in a row are a list or a heading and its item.
@@ -76,10 +108,12 @@ def _continues(prev: str, block: str) -> bool:
 def join_broken_paragraphs(text: str) -> str:
     r"""Join a paragraph to the next when a break cut one sentence in two.
 
-    >>> join_broken_paragraphs("Un alleato per il Cremlino\n\nsoprattutto in considerazione del fatto.")
-    'Un alleato per il Cremlino soprattutto in considerazione del fatto.'
+    >>> join_broken_paragraphs("Un alleato per il Cremlino\n\nsoprattutto in considerazione.")
+    'Un alleato per il Cremlino soprattutto in considerazione.'
     >>> join_broken_paragraphs("Troubles cardiaques\n\nbradycardie\n\niPhone owners wait.")
     'Troubles cardiaques\n\nbradycardie\n\niPhone owners wait.'
+    >>> join_broken_paragraphs("Putin e Kim Jong-un\n\nLa Corea del Nord e la Russia.")
+    'Putin e Kim Jong-un\n\nLa Corea del Nord e la Russia.'
     """
     separator = "\n\n" if "\n\n" in text else "\n"
     if separator not in text:

@@ -11,17 +11,23 @@ from __future__ import annotations
 
 import re
 
-from cleaners.chardata import ABBREVIATIONS, EMOTICON_RE, SPACE_BEFORE_HIGH_PUNCT_LANGS
+from cleaners.chardata import (
+    ABBREVIATIONS,
+    EMOTICON_RE,
+    SPACE_BEFORE_HIGH_PUNCT_LANGS,
+)
 
 __all__ = ["fix_doubled_punctuation", "fix_missing_space", "fix_space_before_punctuation"]
 
-_SPACE_BEFORE_RE = re.compile(r"(?<=\S)[ ]+(?=[,.;:!?)\]])")
+_SPACE_BEFORE_RE = re.compile(r" +(?=[,.;:!?)\]])")
 _CLOSERS = frozenset("\"'”’»)]")
 _OPENERS = frozenset("“„«")
 
 
 def _space_before(match: re.Match[str], lang: str | None) -> str:
-    text, end = match.string, match.end()
+    text, start, end = match.string, match.start(), match.end()
+    if not start or text[start - 1].isspace():
+        return match.group()  # a mark at the start of a line
     mark = text[end]
     after = text[end + 1] if end + 1 < len(text) else ""
     if mark in ";:!?" and (lang is None or lang in SPACE_BEFORE_HIGH_PUNCT_LANGS):
@@ -80,10 +86,11 @@ def _doubled(match: re.Match[str]) -> str:
     if match.group("periodcomma") is not None:
         text, end = match.string, match.end()
         word = re.split(r"\s", text[max(0, match.start() - 30) : match.start()])[-1]
-        if _is_abbreviation(word):
-            return match.group()  # 'et al., 2014', 'U.S., Canada'
+        short_title = word[:1].isupper() and word[1:].islower() and len(word) <= 3
+        if _is_abbreviation(word) or short_title:
+            return match.group()  # 'et al., 2014', 'U.S., Canada', 'Fla., June'
         rest = text[end:].lstrip(" ")
-        if rest and not (rest[0] == "\n" or rest[0].isupper() or rest[0] in _OPENERS or rest[0] == '"'):
+        if rest[:1].islower():
             return match.group()  # a lowercase word follows: an abbreviation we do not know
         return "."
     if match.group("period") is not None:
@@ -113,56 +120,112 @@ def fix_doubled_punctuation(text: str) -> str:
     return _DOUBLED_RE.sub(_doubled, text)
 
 
+# The mark comes first in the pattern so that the regex engine can skip to it.
+# The mark comes first in the pattern so that the regex engine can skip to it.
 _MISSING_RE = re.compile(
-    r"(?:(?<=[^\W\d_]{2})|(?<=[^\W\d_] ))(?P<mark>[,;:!?.])(?P<close>[\"”’»)]?)"
-    r"(?=[^\W\d_]|[\"“„«][^\W\d_])"
+    r"(?P<mark>[,;:!?.])(?<=\w.)(?P<close>[\"”’»)]?)(?=[^\W\d_]|[\"“„«(][^\W\d_])"
 )
-_URL_SCHEMES = frozenset("http https ftp ftps mailto file tel urn news data javascript sftp ssh".split())
+_URL_SCHEMES = frozenset(
+    [
+        "http",
+        "https",
+        "ftp",
+        "ftps",
+        "mailto",
+        "file",
+        "tel",
+        "urn",
+        "news",
+        "data",
+        "javascript",
+        "sftp",
+        "ssh",
+    ]
+)
+_WORD_BEFORE_RE = re.compile(r"[^\W\d_]+$")
+_WORD_AFTER_RE = re.compile(r"[^\W\d_]+")
+_APOSTROPHES = frozenset("'’")
 
 
 def _token_at(text: str, start: int, end: int) -> str:
-    left = text.rfind(" ", 0, start) + 1
-    left = max(left, text.rfind("\n", 0, start) + 1)
+    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
     right_candidates = [i for i in (text.find(" ", end), text.find("\n", end)) if i >= 0]
     right = min(right_candidates) if right_candidates else len(text)
     return text[left:right]
 
 
+def _opening_quote(text: str, pos: int) -> bool:
+    """Whether the quote at ``pos`` opens a quotation (by curly shape, or by parity)."""
+    char = text[pos]
+    if char in _OPENERS:
+        return True
+    if char != '"':
+        return False
+    line_start = text.rfind("\n", 0, pos) + 1
+    return text.count('"', line_start, pos) % 2 == 0
+
+
+def _word_starts_sentence(word: str, after: str) -> bool:
+    """Whether ``word`` (followed by ``after``) looks like the first word of a sentence."""
+    if len(word) >= 2:
+        return word[0].isupper() and (word[1:].islower() or word.isupper())
+    return word.isupper() and (not after or after in " \n,'’")  # 'A silver', 'I never', "L'ASE"
+
+
 def _missing(match: re.Match[str]) -> str:
     text, start, end = match.string, match.start(), match.end()
     mark, close = match.group("mark"), match.group("close")
+    keep = match.group()
     token = _token_at(text, start, end)
     if "://" in token or "@" in token or "www." in token.lower() or "/" in token or "\\" in token:
-        return match.group()
-    spaced = text[start - 1] == " "
-    if spaced and mark not in ";:!?":
-        return match.group()
-    nxt = text[end]
-    word_before = re.findall(r"[^\W\d_]+", text[max(0, start - 40) : start])
-    before = word_before[-1] if word_before else ""
+        return keep
+    before_match = _WORD_BEFORE_RE.search(text, max(0, start - 40), start)
+    before = before_match.group() if before_match else ""
+    if not before:
+        return keep  # a digit or a bracket before the mark: '21h.Pour', '(h)k;'
+    one_letter_word = len(before) == 1 and (
+        before_match is not None
+        and (before_match.start() == 0 or text[before_match.start() - 1] in " \n(\"“„«'")
+    )
     if mark in ";:" and EMOTICON_RE.match(text, start):
-        return match.group()
+        return keep
+    opened = ""
+    if close == '"' and _opening_quote(text, end - 1):
+        opened, close = '"', ""  # the quote opens the next sentence: the space goes before it
+    quote_pos = end - 1 if opened else (end if text[end] in '"“„«(' else -1)
+    word_match = _WORD_AFTER_RE.match(text, quote_pos + 1 if quote_pos >= 0 else end)
+    if word_match is None:
+        return keep
+    word = word_match.group()
+    after = text[word_match.end()] if word_match.end() < len(text) else ""
     if mark in ",;:":
-        if close and close != '"':
-            return match.group()
+        if close:
+            return keep
+        if len(before) < 2 and not one_letter_word:
+            return keep  # 'x,y', '21e,le'
         if mark == ":" and (
-            before.lower() in _URL_SCHEMES or before.isupper() or not before[-1:].islower()
+            before.lower() in _URL_SCHEMES or (before.isupper() and word.islower())
         ):
-            return match.group()  # 'http:', 'EU:n', 'Kategorie:Foo' stay
-        if mark == ":" and not close and nxt not in _OPENERS and not text[end : end + 2].isalpha():
-            return match.group()
-        return mark + " " + close  # a straight quote after , ; : opens a quotation
-    # . ! ? : only before a capitalised word, and only after a lowercase word.
-    if not before[-2:].islower() or len(before) < 2:
-        return match.group()
-    following = text[end : end + 2]
-    if nxt in _OPENERS or nxt == '"':
-        following = text[end + 1 : end + 3]
-    if len(following) < 2 or not following[0].isupper() or not following[1].islower():
-        return match.group()
-    if close and close not in "”’»)" and not (close == '"'):
-        return match.group()
-    return mark + close + " "
+            return keep  # 'http:', 'EU:n'
+        return mark + " " + opened
+    # . ! ? only before the first word of a sentence, after a plain word.
+    if len(before) < 2 or not (before[1:].islower() or before.isupper()):
+        return keep  # 'e.g.', 'iPhone.X', 'Node.Js' stays with its mixed case
+    if before[0].isupper() and len(before) <= 3 and not before.isupper():
+        return keep  # 'St.Joseph', 'Dr.Sieben': an abbreviated title, maybe on purpose
+    if quote_pos >= 0 and (text[quote_pos] == "(" or _opening_quote(text, quote_pos)):
+        if before.islower():
+            return mark + close + " " + opened  # 'democrazia.(dal', 'voto."se'
+        return keep
+    if close == ")":
+        return mark + close + " "  # 'Personal!)und'
+    if not _word_starts_sentence(word, after):
+        return keep
+    if word.isupper() and len(word) >= 2 and not before.islower():
+        return keep  # 'ASP.NET'
+    if before.isupper() and not word[1:].islower():
+        return keep
+    return mark + close + " "  # 'fine.Il', 'JGZ.Vooral', 'culpabilité.D'ailleurs'
 
 
 def fix_missing_space(text: str) -> str:
@@ -177,6 +240,8 @@ def fix_missing_space(text: str) -> str:
     'osteoclasti. Les valeurs, dywan; Japan, South Korea; Fainelli: "l\\'auto'
     >>> fix_missing_space("U.S. e.g. 3.5 example.com Node.js ASP.NET http://a.b/c?d=E x@y.Com EU:n")
     'U.S. e.g. 3.5 example.com Node.js ASP.NET http://a.b/c?d=E x@y.Com EU:n'
+    >>> fix_missing_space('schwer."Öffentlich, in.A silver, nothing.I, haben;Die :D St.Joseph')
+    'schwer. "Öffentlich, in. A silver, nothing. I, haben; Die :D St.Joseph'
     """
     if not _MISSING_RE.search(text):
         return text

@@ -18,33 +18,49 @@ __all__ = ["remove_stray_tags", "strip_tag_fragments"]
 _GUARD_BEFORE = frozenset("<>-=+*^|\\")
 
 
+def _letters_before(line: str, start: int) -> int:
+    """How many letters run right up to ``start``."""
+    count = 0
+    while count < start and line[start - count - 1].isalpha():
+        count += 1
+    return count
+
+
 def _is_fragment(match: re.Match[str]) -> bool:
     """Decide whether a regex hit is a tag fragment (True) or real text (False)."""
     line, start, end = match.string, match.start(), match.end()
     before = line[start - 1] if start else ""
     after = line[end] if end < len(line) else ""
-    if before in _GUARD_BEFORE:
-        return False
+    at_line_start = not line[:start].strip()
+    has_attrs = bool(match.group("attrs")) or ("=" in match.group())
+    if before in _GUARD_BEFORE and not has_attrs:
+        return False  # 'a -> b', 'x => y'
     if match.group("full") is not None or match.group("glued") is not None:
         return True
     if match.group("open") is not None:
-        # '<em' after a letter is a tag only for multi-letter names: 'a<b' is maths.
+        # '<em' after a letter is a tag unless it looks like maths: 'a<b'.
         tag = match.group("t2")
-        return not (before.isalnum() and len(tag) == 1 and not match.group().startswith("</"))
+        single = len(tag) == 1 and not match.group().startswith("</")
+        return not (single and before.isalnum() and _letters_before(line, start) < 2)
+    if match.group("gluednext") is not None:
+        # '<emSi', '<pKosten': a tag start glued to the next word, after a space.
+        return not before or before.isspace()
     # A bare 'tag>' with no '<'.
-    frag = match.group()
     tag = match.group("t4")
-    if before.isdigit():
-        return False
-    if after.isdigit():
+    if has_attrs:
+        return True  # 'div class="x">'
+    if after.isdigit() or (after and after in "=<>"):
         return False  # p>0.05
+    if at_line_start:
+        return True  # 'span>E tutto', 'i> 4600 Menschen' opening a line
+    if before.isdigit():
+        return len(tag) > 1 and (not after or after.isspace())  # '29br> septembre', not '5b>'
     if after.isalpha():
         run = re.match(r"[^\W\d_]+", line[end:])
         return run is not None and len(run.group()) >= 2  # 'p>aufgrund', not 'a>b'
-    unambiguous = match.group("attrs") or frag.startswith("/") or len(tag) > 1
-    if not unambiguous and not before.isalpha() and line[:start].strip():
+    if len(tag) == 1 and not match.group().startswith("/") and not before.isalpha():
         rest = line[end:].lstrip()
-        if rest[:1].isdigit() or rest[:1] in "=<>":
+        if rest and (rest[0].isdigit() or rest[0] in "=<>"):
             return False  # 'p> 0.05', 'i> 0' in running text
     return True
 
@@ -79,7 +95,13 @@ def strip_tag_fragments(line: str) -> str:
     for match in STRAY_TAG_RE.finditer(line):
         if match.start() < last or not _is_fragment(match):
             continue
-        tag = match.group("t1") or match.group("t2") or match.group("t3") or match.group("t4")
+        tag = (
+            match.group("t1")
+            or match.group("t2")
+            or match.group("t3")
+            or match.group("t5")
+            or match.group("t4")
+        )
         post = line[match.end() :]
         pre, glue, new_post = _joiner(tag, out + line[last : match.start()], post)
         out = pre + glue

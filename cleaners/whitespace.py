@@ -15,7 +15,7 @@ from cleaners.chardata import (
     FRENCH_SPACES,
     JOINERS,
     ODD_SPACES,
-    WHITESPACE_PRECHECK_RE,
+    ODD_WHITESPACE_CHAR_RE,
     ZERO_WIDTH,
     ZW_SCRIPT_RE,
 )
@@ -130,13 +130,26 @@ def collapse_spaces(text: str) -> str:
     return stripped
 
 
+def _needs_fixing(text: str) -> bool:
+    """Cheap test (substring searches run in C) that skips clean text."""
+    return bool(
+        "  " in text
+        or " \n" in text
+        or "\n " in text
+        or "\n\n\n" in text
+        or text[:1] in (" ", "\n")
+        or text.endswith((" ", "\n\n"))
+        or ODD_WHITESPACE_CHAR_RE.search(text)
+    )
+
+
 def fix_whitespace(text: str) -> str:
     """Normalise odd whitespace, keeping correct typography; see the module docstring.
 
     >>> fix_whitespace("\\ufeffUn\\xa0mot ,\\tdeux\\u200b  mots\\u00a0!\\n\\n\\n")
     'Un mot , deux mots\\xa0!\\n'
     """
-    if not WHITESPACE_PRECHECK_RE.search(text):
+    if not _needs_fixing(text):
         return text
     text = normalize_line_breaks(text)
     text = remove_zero_width(text)

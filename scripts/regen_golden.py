@@ -23,9 +23,28 @@ import json
 import sys
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Case(Protocol):
+    """What the script uses of tests/test_golden_pages.py's Case."""
+
+    name: str
+    expected_file: Path
+    expected: dict[str, Any]
+
+    @property
+    def error(self) -> str | None: ...
+
+    @property
+    def known_failures(self) -> dict[str, str]: ...
+
+
+def say(line: str) -> None:
+    """The script's output (it is a report for people)."""
+    sys.stdout.write(line + "\n")
 
 
 def _golden() -> ModuleType:
@@ -45,7 +64,7 @@ def dumps(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def regenerate(golden: ModuleType, case: Any) -> tuple[dict[str, Any] | None, list[str]]:
+def regenerate(golden: ModuleType, case: _Case) -> tuple[dict[str, Any] | None, list[str]]:
     """The new expectation of one page (None: leave the file alone) and notes to print."""
     import scraper
 
@@ -103,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     for case in cases:
         new, notes = regenerate(golden, case)
         for note in notes:
-            print(f"{case.name}: {note}")
+            say(f"{case.name}: {note}")
         if new is None:
             continue
         old_text = case.expected_file.read_text(encoding="utf-8")
@@ -124,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             case.expected_file.write_text(new_text, encoding="utf-8")
     now = golden.score(golden.load_cases())
     floor = json.loads(golden.FLOOR_FILE.read_text(encoding="utf-8"))
-    print(
+    say(
         "score: "
         + ", ".join(f"{k} {now[k]:.3f} (floor {floor[k]:.3f})" for k in ("with", "without"))
     )
@@ -133,11 +152,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.write:
             floor.update({k: max(floor[k], raised[k]) for k in raised})
             golden.FLOOR_FILE.write_text(dumps(floor), encoding="utf-8")
-            print(f"score floor raised to {raised}")
+            say(f"score floor raised to {raised}")
         else:
-            print("the score floor can be raised: run with --write")
+            say("the score floor can be raised: run with --write")
     if changed and not args.write:
-        print(f"{changed} expected file(s) differ; review, then run with --write")
+        say(f"{changed} expected file(s) differ; review, then run with --write")
         return 1
     return 0
 

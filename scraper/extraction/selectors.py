@@ -1,8 +1,9 @@
-"""Data tables for metadata extraction: meta-tag names, schema.org types, byline words.
+"""Data tables for metadata extraction: meta names, schema.org types, byline and site words.
 
-Kept apart from the logic in ``metadata.py`` so that adding a CMS's meta tag is a
-one-line data change.  Every name is lower-case: meta keys are matched after
-``casefold()``.  Order matters in the tuples: the first key that holds a usable
+Kept apart from the logic in ``metadata.py`` and ``dates.py`` so that adding a
+CMS's meta tag or a byline word is a one-line data change.  Names are
+lower-case: meta keys, schema.org types and class words are compared after
+``casefold()``.  In the tuples order matters: the first key that holds a usable
 value wins.
 """
 
@@ -12,97 +13,73 @@ import re
 
 __all__ = [
     "ARTICLE_TYPES",
+    "AUTHOR_LINK",
     "AUTHOR_META",
-    "BYLINE_CLASS_TOKENS",
     "BYLINE_PREFIX",
     "DATE_MODIFIED_META",
     "DATE_PUBLISHED_META",
     "DESCRIPTION_META",
+    "FOREIGN_WORDS",
+    "GENERIC_AUTHORS",
+    "HOST_PREFIXES",
     "IMAGE_META",
+    "NAME_HEAD",
+    "NAME_PARTICLES",
+    "NAME_TAIL",
+    "NOT_AUTHOR",
+    "NOT_BYLINE_CLASS",
     "ORG_TYPES",
+    "ORG_WORDS",
     "PAGE_TYPES",
     "PERSON_TYPES",
+    "SECOND_LEVEL_DOMAINS",
     "SECTION_META",
     "SITENAME_META",
+    "SITE_WORDS",
     "TAG_META",
     "TITLE_META",
 ]
 
-#: schema.org types of the main article, whose fields describe the page's content.
-ARTICLE_TYPES = frozenset(
-    t.casefold()
-    for t in (
-        "Article",
-        "NewsArticle",
-        "BlogPosting",
-        "Report",
-        "ScholarlyArticle",
-        "TechArticle",
-        "AnalysisNewsArticle",
-        "OpinionNewsArticle",
-        "ReportageNewsArticle",
-        "ReviewNewsArticle",
-        "BackgroundNewsArticle",
-        "AskPublicNewsArticle",
-        "LiveBlogPosting",
-        "SocialMediaPosting",
-        "DiscussionForumPosting",
-        "Review",
-        "CriticReview",
-        "Recipe",
-        "HowTo",
-        "Guide",
-        "MedicalScholarlyArticle",
-        "SatiricalArticle",
-        "AdvertiserContentArticle",
-    )
+
+def _words(text: str) -> frozenset[str]:
+    """A table written as one string of space-separated, casefolded words."""
+    return frozenset(text.casefold().split())
+
+
+# --------------------------------------------------------------------------
+# schema.org (JSON-LD) types
+# --------------------------------------------------------------------------
+
+#: Types of the main article, whose fields describe the page's content.
+ARTICLE_TYPES = _words(
+    "Article NewsArticle BlogPosting Report ScholarlyArticle TechArticle AnalysisNewsArticle"
+    " OpinionNewsArticle ReportageNewsArticle ReviewNewsArticle BackgroundNewsArticle"
+    " AskPublicNewsArticle LiveBlogPosting SocialMediaPosting DiscussionForumPosting Review"
+    " CriticReview Recipe HowTo Guide MedicalScholarlyArticle SatiricalArticle"
+    " AdvertiserContentArticle"
 )
 
-#: schema.org types that describe the page itself (weaker than an article).
-PAGE_TYPES = frozenset(
-    t.casefold()
-    for t in (
-        "WebPage",
-        "ItemPage",
-        "AboutPage",
-        "FAQPage",
-        "ProfilePage",
-        "CollectionPage",
-        "SearchResultsPage",
-        "ContactPage",
-        "MedicalWebPage",
-        "RealEstateListing",
-        "CheckoutPage",
-        "QAPage",
-    )
+#: Types that describe the page itself: weaker than an article (service pages have them).
+PAGE_TYPES = _words(
+    "WebPage ItemPage AboutPage FAQPage ProfilePage CollectionPage SearchResultsPage"
+    " ContactPage MedicalWebPage RealEstateListing CheckoutPage QAPage"
 )
 
 #: Types whose ``name`` is a person's name.
-PERSON_TYPES = frozenset(t.casefold() for t in ("Person", "Patient"))
+PERSON_TYPES = _words("Person Patient")
 
 #: Types whose ``name`` is an organisation's or a site's name.
-ORG_TYPES = frozenset(
-    t.casefold()
-    for t in (
-        "Organization",
-        "NewsMediaOrganization",
-        "Corporation",
-        "LocalBusiness",
-        "EducationalOrganization",
-        "CollegeOrUniversity",
-        "GovernmentOrganization",
-        "MedicalOrganization",
-        "NGO",
-        "OnlineBusiness",
-        "OnlineStore",
-        "Store",
-        "Brand",
-        "WebSite",
-        "ProfessionalService",
-    )
+ORG_TYPES = _words(
+    "Organization NewsMediaOrganization Corporation LocalBusiness EducationalOrganization"
+    " CollegeOrUniversity GovernmentOrganization MedicalOrganization NGO OnlineBusiness"
+    " OnlineStore Store Brand WebSite ProfessionalService"
 )
 
-#: <meta> names/properties whose content is a title, best first.
+# --------------------------------------------------------------------------
+# <meta> names and properties, best first
+# --------------------------------------------------------------------------
+
+#: Titles (og:title is read on its own, before these).
 TITLE_META = (
     "og:title",
     "twitter:title",
@@ -114,7 +91,7 @@ TITLE_META = (
     "headline",
 )
 
-#: <meta> names/properties whose content names the author(s), best first.
+#: Author names.
 AUTHOR_META = (
     "citation_author",
     "parsely-author",
@@ -130,7 +107,7 @@ AUTHOR_META = (
     "shareaholic:article_author_name",
 )
 
-#: <meta> names/properties whose content is the publication date, best first.
+#: The publication date.
 DATE_PUBLISHED_META = (
     "article:published_time",
     "datepublished",
@@ -157,10 +134,10 @@ DATE_PUBLISHED_META = (
     "cxenseparse:recs:publishtime",
     "article_date_original",
     "original-publish-date",
-    "dateCreated".casefold(),
+    "datecreated",
 )
 
-#: <meta> names/properties whose content is the last modification date, best first.
+#: The last modification date.
 DATE_MODIFIED_META = (
     "article:modified_time",
     "datemodified",
@@ -171,7 +148,7 @@ DATE_MODIFIED_META = (
     "lastmod",
 )
 
-#: <meta> names/properties whose content is the site's or publication's name.
+#: The site's or publication's name.
 SITENAME_META = (
     "og:site_name",
     "application-name",
@@ -183,7 +160,7 @@ SITENAME_META = (
     "al:ios:app_name",
 )
 
-#: <meta> names/properties whose content is a description, best first.
+#: A description or summary.
 DESCRIPTION_META = (
     "og:description",
     "description",
@@ -194,52 +171,122 @@ DESCRIPTION_META = (
     "sailthru.description",
 )
 
-#: <meta> names/properties whose content is the lead image URL, best first.
-IMAGE_META = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
-
-#: <meta> names/properties listing tags or keywords.
-TAG_META = ("article:tag", "parsely-tags", "sailthru.tags", "news_keywords", "keywords")
-
-#: <meta> names/properties naming the section or category.
-SECTION_META = ("article:section", "parsely-section", "sailthru.section", "category")
-
-#: class or id tokens (after casefold) of elements holding a byline's author name.
-BYLINE_CLASS_TOKENS = frozenset(
-    (
-        "author",
-        "author-name",
-        "authorname",
-        "author_name",
-        "author-link",
-        "author__name",
-        "post-author",
-        "post-author-name",
-        "entry-author",
-        "entry-author-name",
-        "article-author",
-        "article__author",
-        "byline",
-        "byline-name",
-        "byline__name",
-        "byline__author",
-        "byline-author",
-        "by-author",
-        "meta-author",
-        "posted-by",
-        "written-by",
-        "writer",
-        "author-info__name",
-        "c-byline__author",
-        "td-post-author-name",
-        "elementor-post-info__item--type-author",
-        "fn",
-    )
+#: The lead image's URL.
+IMAGE_META = (
+    "og:image",
+    "og:image:url",
+    "og:image:secure_url",
+    "twitter:image",
+    "twitter:image:src",
 )
 
-#: "By", "Di", "Von", "Par", "Por"... in front of a byline's names (with "Written by" etc.).
+#: Tags or keywords (comma-separated in ``keywords``).
+TAG_META = ("article:tag", "parsely-tags", "sailthru.tags", "news_keywords", "keywords")
+
+#: The section or category.
+SECTION_META = ("article:section", "parsely-section", "sailthru.section", "category")
+
+# --------------------------------------------------------------------------
+# page regions
+# --------------------------------------------------------------------------
+
+#: Class or id words of blocks whose dates and names are not the article's:
+#: comments, related links, menus, sharing bars.  (Matched as whole words of
+#: the class and id, so "mainContainer_noSidebar" is not a sidebar.)
+FOREIGN_WORDS = _words(
+    "comment comments commentlist commentary discussion reply replies respond related"
+    " relatedposts sidebar recommended recommendations recirc trending popular mostread"
+    " newsletter promo teaser teasers breadcrumb breadcrumbs nav navbar navigation menu"
+    " share sharing social"
+)
+
+# --------------------------------------------------------------------------
+# titles and site names
+# --------------------------------------------------------------------------
+
+#: Words that name a kind of site rather than a site: "Rust Blog", "Aura Official Site".
+SITE_WORDS = _words(
+    "the a of and blog blogs docs documentation doc wiki forum forums community discussion"
+    " discussions help support official site website web online news magazine home page"
+    " homepage store shop inc ltd llc co com org net"
+)
+
+#: Second-level labels of public suffixes ("co" in "bbc.co.uk").
+SECOND_LEVEL_DOMAINS = _words("co com org net gov ac edu ne or go")
+
+#: First host labels that are not part of a site's name.
+HOST_PREFIXES = _words("www m amp en mobile")
+
+# --------------------------------------------------------------------------
+# authors and bylines
+# --------------------------------------------------------------------------
+
+#: "By", "Di", "Von", "Par", "Por"... in front of a byline's names ("Written by", "Autor:").
 BYLINE_PREFIX = re.compile(
-    r"^(?:(?:written|posted|published|story|words|reported|article)\s+by|by|di|von|par|por|door"
+    r"^(?:(?:[a-z]+\s+)?by|di|von|par|por|door"
     r"|authors?|autor(?:en)?|auteurs?|autore|autori|escrito por|écrit par|geschrieben von"
     r"|scritto da)(?:\s*[:\-–—]\s*|\s+)",
+    re.IGNORECASE,
+)
+
+#: Credits in a byline that are not authorship ("Updated by", "Reviewed by").
+NOT_AUTHOR = re.compile(
+    r"^(?:(?:last\s+)?updated|(?:medically\s+|fact[- ]?|expert\s+)?(?:reviewed|checked)|edited"
+    r"|photos?|photographs?|illustrations?|images?|video|translated|produced|sponsored"
+    r"|in partnership)\s+(?:by|with)\b",
+    re.IGNORECASE,
+)
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+
+#: What follows a name in a byline: a date, a job title, a "more" link.
+NAME_TAIL = re.compile(
+    r"(?:\s+(?:on\s+)?(?:" + _MONTH + r"\s+\d|\d{1,4}[/.\-]\d|\d{1,2}\s+" + _MONTH + r").*"
+    r"|\s+(?:senior|staff|contributing|freelance|chief|managing|deputy|associate|executive"
+    r"|editor|editorial|writer|reporter|correspondent|columnist|journalist|contributor|expert"
+    r"|analyst|founder|co-founder|ceo|director|manager|specialist|autos?|more\s+about"
+    r"|view\s+all|see\s+all|posts\s+by|follow|last\s+update[ds]?|on\s+behalf\s+of)\b.*"
+    r"|\s*»\s*)$",
+    re.IGNORECASE,
+)
+
+#: A date in front of a byline's names ("Dec. 19, 2025 · Niko Matsakis").
+NAME_HEAD = re.compile(
+    r"^(?:"
+    + _MONTH
+    + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\.?\s+"
+    + _MONTH
+    + r"\s+\d{4}|\d{4}-\d{2}-\d{2})\s*[·•|\-–—,]?\s*",
+    re.IGNORECASE,
+)
+
+#: Placeholders that CMSs and templates put where an author's name should be.
+GENERIC_AUTHORS = _words(
+    "admin administrator webmaster root system guest anonymous unknown user author editor"
+    " staff wpadmin superuser by login register subscribe menu search home share contact"
+) | {"sign in", "log in", "sign up"}
+
+#: Parts of a class token that mark an author's photo, bio or links, not the name.
+NOT_BYLINE_CLASS = re.compile(
+    r"image|img|avatar|photo|pic|bio|desc|about|social|role|position|job|follow|more|count"
+    r"|comment|icon|label|title|headshot|thumb|card|box|list|wrap"
+)
+
+#: Lower-case words that may sit inside a person's name ("Ludwig van Beethoven").
+NAME_PARTICLES = _words(
+    "de da di del della dei der den des du la le van von vom zu bin ibn al el y e dos das do"
+    " ter ten st"
+)
+
+#: Words that make a name an organisation's ("Loyola Marymount University").
+ORG_WORDS = _words(
+    "inc llc ltd gmbh corp corporation company group university college institute"
+    " foundation association agency media news magazine studio studios team"
+)
+
+#: Links to an author's page ("/author/jane-doe/", forum "/members/jdoe.123/").
+AUTHOR_LINK = re.compile(
+    r"/(?:authors?|contributors?|writers?|columnists?|reporters?|producers?|u|members?)"
+    r"/[^/?#]+/?(?:[?#]|$)",
     re.IGNORECASE,
 )
