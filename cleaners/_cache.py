@@ -16,7 +16,7 @@ from typing import Any
 
 from cleaners.chardata import WORDFREQ_CODES
 
-__all__ = ["language_identifier", "word_frequencies"]
+__all__ = ["accented_letters", "language_identifier", "word_frequencies"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,3 +40,19 @@ def word_frequencies(lang: str) -> dict[str, float] | None:
         return None
     table: dict[str, float] = wordfreq.get_frequency_dict(code)
     return table
+
+
+@lru_cache(maxsize=64)
+def accented_letters(lang: str) -> str:
+    """The non-ASCII letters of ``lang``, most used first, from its 3000 commonest words."""
+    import wordfreq
+
+    code = WORDFREQ_CODES.get(lang, lang)
+    if code not in wordfreq.available_languages():
+        return ""
+    counts: dict[str, int] = {}
+    for word in wordfreq.top_n_list(code, 3000):
+        for char in word:
+            if not char.isascii() and char.isalpha():
+                counts[char] = counts.get(char, 0) + 1
+    return "".join(sorted(counts, key=lambda c: -counts[c])[:40])

@@ -176,6 +176,25 @@ ABBREVIATIONS = frozenset(
     )
 )
 
+#: Abbreviations, by language, that a lowercase word follows after a space (``r. wzrosły``).
+ABBREVIATIONS_BEFORE_WORDS = {
+    "pl": frozenset(
+        _words("r w b ul np tj godz tys św tzw zob por ok ks płk mgr inż woj pow im nr wg")
+    ),
+}
+
+#: Titles, by language, written with a period before a name (``M. Wurtz``, ``Dr. Sieben``).
+TITLES_BEFORE_NAMES = {
+    "fr": frozenset(_words("M MM Mme Mmes Mlle Me Mgr Dr Pr")),
+    "de": frozenset(_words("Dr Hr Fr Prof")),
+    "en": frozenset(_words("Mr Mrs Ms Dr Prof")),
+    "it": frozenset(_words("Sig Dott Prof On Avv Ing")),
+    "es": frozenset(_words("Sr Sra Srta Dr Dra")),
+    "pt": frozenset(_words("Sr Sra Dr Dra")),
+    "nl": frozenset(_words("Dhr Mevr Dr")),
+    "pl": frozenset(_words("Dr Prof")),
+}
+
 #: Conjunctions after which ``word- conj`` is a truncated compound, never a broken word.
 CONJUNCTIONS = frozenset(
     _words(

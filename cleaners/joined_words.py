@@ -1,124 +1,130 @@
 """Split words that scraping ran together: ``una voltanel settembre`` -> ``volta nel``.
 
-What breaks and why: HTML-to-text extraction drops the space that an inline
-tag, a line break or a ``&nbsp;`` stood for (``volta<br>nel``,
-``per<a>attacchi</a>``), so two words reach the reader glued into one token
-that no dictionary knows.
+What breaks and why: HTML-to-text extraction drops the space that an inline tag,
+a line break or a ``&nbsp;`` stood for (``volta<br>nel``, ``per<a>attacchi</a>``),
+so two words reach the reader glued into one token that no dictionary knows.
 
 How we repair it without harming correct text: a token is only looked at when
-wordfreq does not know it (or knows it only as a rare typo, like ``ofthe``),
-and it is split only where both sides are frequent words *and* the junction
-is not a productive word-formation pattern of the language.  That last test
-is measured, not listed: for each candidate left part we count how many
-frequent words ``x`` form a real word ``left + x`` (``mit`` + ``arbeiten``,
-``nie`` + ``możliwe``), and for each right part how many ``x + right`` are
-words (``Kind`` + ``er``, ``hacer`` + ``lo``).  A productive prefix or suffix
-means the unknown token is more likely a rare compound or inflection than
-two glued words.  Compounding languages (German, Dutch, Nordic, Finnish...)
-additionally need one side to be a function word; proper names (capitalised
-mid-sentence), brands (``iPhone``, ``YouTube``), URLs, e-mail addresses,
-hashtags and hyphenated or digit-bearing tokens are never split.
+wordfreq does not know it (or knows it only as a rare web typo, like ``ofthe``),
+and it is cut only where both sides are known words and the evidence is strong:
+
+* a function word on one side (``volta|nel``, ``per|attacchi``), or two content
+  words in a language that writes compounds apart;
+* the junction is no productive pattern of the language.  That is measured, not
+  listed: how many frequent words ``x`` make a known word ``left + x``
+  (``mit|arbeiten``, ``nie|możliwe``) or ``x + right`` (``Kind|er``,
+  ``hacer|lo``), among words of the same ending as the other side.  A token that
+  some cut reads as word + productive affix (``oval|idade``) is a rare real word;
+* in compounding languages (German, Dutch, Nordic, Finnish, Hungarian, Turkish)
+  two content words are a compound unless neither ever takes part in one;
+* capitals: a capitalised token mid-sentence is a name (``Zaporozhye``) and only
+  loses a function word from its end; camel case is a brand or code
+  (``iPhone``, ``YouTube``, ``targetPort``) unless a function word or a
+  non-English pair shows the glue (``demKunden``, ``ConselhoFederal``);
+* URLs, e-mail addresses, hashtags, numbers, code and hyphenated tokens keep their
+  content words together.
 
 All word knowledge is derived at run time from wordfreq (its data ships in the
-wheel): nothing here is a per-language word list.
+wheel; nothing is downloaded): there is no per-language word list here.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
 import itertools
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import wordfreq
 
 __all__ = ["find_splits", "split_joined_words", "wordfreq_language"]
 
-# --------------------------------------------------------------------------- tunables
-# Zipf = log10(frequency per billion words); "the" is about 7.7, a word seen once
-# per million words is 3.
+# --------------------------------------------------------------------------- thresholds
+# Zipf = log10(frequency per billion words): "the" is 7.7, once per million words is 3.
 
-#: A token at or above this Zipf is a real word and is never split.
+#: A token at or above this Zipf is a real word and is never cut.
 KNOWN_ZIPF = 3.5
-#: A rarely seen token (``ofthe``, ``dela``) may still be split when the two parts
-#: together are this much more frequent than it (sum of the parts' Zipf minus its own).
+#: A rarely seen token (``ofthe``, ``dela``) is cut when the two parts together are this
+#: much more frequent than it (sum of the parts' Zipf minus its own).
 KNOWN_MARGIN = 10.5
 #: How many of a language's most frequent words count as function words.
 FUNCTION_WORDS = 150
-#: How many frequent words are tried when measuring how productive an affix is.
-PROBE_WORDS = 5000
-#: Weight of the overall share when smoothing the share among probes with the same ending.
-SMOOTHING = 20.0
-#: Highest productivity (share of probe words that form a real word with the part)
-#: allowed for a split between a function word and a content word ...
-MAX_RATE_FUNCTION = 0.08
-#: A token is left alone when any cut of it meets an affix at least this productive.
-DERIVATION_RATE = 0.3
-#: ... and both sides of that cut are at least this frequent (not web typos).
-DERIVATION_ZIPF = 2.5
-EXEMPT_FUNCTION_WORDS = True
-#: ... in a compounding language (``mit|streiten``: verb particles are prepositions) ...
-MAX_RATE_COMPOUNDING = 0.05
-#: ... and between two content words (languages that do not compound only).
-MAX_RATE_CONTENT = 0.002
-#: A content part (not a function word) needs at least 3 letters and this Zipf,
-#: plus ``SHORT_PENALTY`` per letter under 6 (short strings are often abbreviations).
+#: A content part needs 3 letters and Zipf ``CONTENT_ZIPF``, plus ``LENGTH_STEP`` for
+#: each letter under 6 and less for each over (short strings are often abbreviations),
+#: but never less than ``CONTENT_FLOOR``.
 CONTENT_ZIPF = 3.0
 LENGTH_STEP = 0.5
 CONTENT_FLOOR = 1.5
-#: ... less this when the other part is a function word (the stronger evidence).
-FUNCTION_WORD_BONUS = 0.0
-#: A word made of a probe word and an affix only counts as a pattern of the language
-#: when it is at least this share as frequent as the probe word.
+#: How many frequent words probe how productive a prefix or suffix is.
+PROBE_WORDS = 5000
+#: Weight of the all-probe share when smoothing the share among same-ending probes.
+SMOOTHING = 20.0
+#: A derived word only shows a pattern when at least this share as frequent as its
+#: base (rarer ones are web typos: ``niebył``).
 DERIVED_SHARE = 0.003
-#: A capitalised token mid-sentence only loses a function word of at least this length
-#: from its end (``Hotelzum``); shorter ones are name endings (``Pier-o``, ``Malu-da``).
-TITLE_TAIL = 2
-#: In compounding languages two content words are only split when no known word starts
-#: with the left one and goes on for ``COMPOUND_TAIL`` letters more, and at most
-#: as many known words end with the right one that way as the second limit allows.
+#: Highest productivity allowed at a function-word junction ...
+MAX_RATE_FUNCTION = 0.08
+#: ... the same in a compounding language (verb particles are prepositions: ``mit|streiten``)
+MAX_RATE_COMPOUNDING = 0.05
+#: ... and at a junction of two content words.
+MAX_RATE_CONTENT = 0.002
+#: A token is kept whole when a cut of it meets an affix this productive (``oval|idade``),
+#: unless all its parts are function words; one-letter affixes need a base this frequent.
+DERIVATION_RATE = 0.3
+DERIVATION_ZIPF = 2.5
+#: Compound evidence: how many known words start with the left part and go on for at
+#: least ``COMPOUND_TAIL`` letters, and end with the right part that way, at most.
 COMPOUND_TAIL = 4
+#: ... in compounding languages (``ziekenhuis|opname`` is a compound);
 COMPOUND_LIMITS = (0, 3)
-#: The same for lower-case tokens in languages that capitalise nouns (no noun compounds).
+#: ... there, for lower-case tokens when nouns are capitalised (no noun compound);
 LOOSE_COMPOUND_LIMITS = (25, 10)
-#: The same in languages that write compounds apart (most do, now and then).
+#: ... in languages that write compounds apart (``beaver|tails`` stays whole);
 OPEN_COMPOUND_LIMITS = (100, 100)
-#: The same for a capitalised token mid-sentence (a name, unless glued words).
-TITLE_COMPOUND_LIMITS = (20, 20)
-#: Unknown-token decisions remembered per language before the memo is emptied.
-MAX_DECISIONS = 100_000
+#: ... and for capitalised tokens there (names and brands: ``Castle|frank``).
+CAPITAL_COMPOUND_LIMITS = (20, 20)
+#: A capitalised token mid-sentence loses only a function word from its end, of at least
+#: ``TITLE_TAIL`` letters, or 2 after ``TITLE_LONG_HEAD`` letters (``Russiain``), and
+#: keeps at least ``TITLE_HEAD`` (``Riveron``, ``Baseus``, ``Malu-da`` stay whole).
+TITLE_TAIL = 3
+TITLE_HEAD = 4
+TITLE_LONG_HEAD = 6
 #: After a lower-case function word, a capitalised part of at least this many letters
-#: is split off even when wordfreq does not know it (a name or a compound noun).
+#: comes off even when wordfreq does not know it (``istBurtaris``).
 CAMEL_NAME = 4
-#: Two capitalised words glued (``GreatBritain``) are split only when both have at least
-#: this many letters: short pairs are how brands are made (``ColorEdge``).
+#: Two capitalised words glued (``ConselhoFederal``) come apart only when both have at
+#: least this many letters and not both are English (short or English: a brand).
 CAMEL_TITLE = 5
-#: Tokens shorter than this are left alone.
+#: An English word has at least this frequency in wordfreq's English list.
+ENGLISH_FREQ = 1e-6
+#: Tokens outside these lengths are left alone.
 MIN_LENGTH = 3
-#: Tokens longer than this are left alone (not words: hashes, base64, chemistry).
 MAX_LENGTH = 40
+#: Passes over a text until no cut is left (a cut piece may show glue of its own).
+MAX_ROUNDS = 3
+#: Decisions on unknown tokens remembered per language before the memo is emptied.
+MAX_DECISIONS = 100_000
 
-#: wordfreq languages whose correct text compounds or agglutinates freely: a long
-#: unknown token is a compound there, so one side of a split must be a function word.
+# --------------------------------------------------------------------------- languages
+
+#: wordfreq languages whose correct text compounds or agglutinates freely.
 COMPOUNDING = frozenset({"da", "de", "fi", "hu", "is", "nb", "nl", "sv", "tr"})
-#: Languages that capitalise every noun, so a capital mid-sentence is no sign of a name.
+#: Languages that capitalise every noun: a capital there is no sign of a name.
 NOUN_CAPITALS = frozenset({"de"})
-#: wordfreq languages left out: no spaces between words (zh, ja), syllable-spaced (vi),
-#: scripts whose combining marks the letter pattern does not cover (hi, bn, ta, ur),
-#: or scripts where correct words carry attached clitics (ar, fa, he), which the
-#: "two known words" evidence cannot tell from glued words.
+#: wordfreq languages left alone: no spaces between words (zh, ja), spaces between
+#: syllables (vi, ko), combining marks the letter pattern does not cover (hi, bn, ta,
+#: ur), or correct words that carry attached clitics (ar, fa, he).
 UNSUPPORTED = frozenset({"ar", "bn", "fa", "he", "hi", "ja", "ko", "ta", "ur", "vi", "zh"})
-#: Codes people pass that wordfreq files under another name.
+#: Codes that wordfreq files under another name.
 ALIASES = {"bs": "sh", "hr": "sh", "sr": "sh", "no": "nb", "nn": "nb", "tl": "fil", "in": "id"}
 
 # Letters, with apostrophes inside a word (``dell'Ucraina``, ``isn't``).
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _APOSTROPHES = "'’"
-# Neighbours that make a token part of a URL, e-mail, hashtag, code or a hyphenated
-# compound: such tokens are never split.
+# Neighbours that put a token inside a URL, e-mail address, hashtag or code.
 _CODE_NEIGHBOURS = frozenset("#@/\\_=&%+~|<>*^${}[]")
 _HYPHENS = frozenset("-‐‑")
 _SENTENCE_END = frozenset(".!?…:;\n")
@@ -126,10 +132,11 @@ _OPENERS = frozenset("\"'`“”‘’«»„‚‹›([{¿¡—–- \t\r\u00a0"
 
 
 # --------------------------------------------------------------------------- the cache
-# The one cache of this module: per language, the wordfreq table plus what we derive
-# from it (function words, probe words) and memo tables for affix productivity and for
-# decisions on unknown tokens.  Built lazily on first use of a language, kept for the
-# life of the process (a few tens of MB per language, like wordfreq's own cache).
+# The one cache of this module.  Per language: wordfreq's table (shared with wordfreq's
+# own cache), what we derive from it (function words, probe words, sorted tables) and
+# memo tables for affix counts and for decisions on unknown tokens.  Built on first use
+# of a language and kept for the life of the process, at most ``_LANGUAGES`` at a time.
+_LANGUAGES = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,17 +146,13 @@ class _Lexicon:
     code: str
     freq: dict[str, float]
     function_words: frozenset[str]
-    #: Frequent words used to measure affixes, mapped to their last two letters.
+    #: Frequent words that probe affixes, mapped to their last two letters ...
     probes: dict[str, str]
-    #: How many probes end in each two letters.
+    #: ... and how many probes end in each two letters.
     probe_endings: dict[str, int]
-    #: All known words, sorted; and all known words reversed, sorted (for suffixes).
-    words: list[str]
-    reversed_words: list[str]
     compounding: bool
     noun_capitals: bool
-    prefix_counts: dict[str, dict[str, int]] = field(default_factory=dict)
-    suffix_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    affixes: dict[tuple[str, bool], dict[str, int]] = field(default_factory=dict)
     decisions: dict[tuple[str, bool, bool], tuple[int, ...]] = field(default_factory=dict)
 
     def zipf(self, word: str) -> float:
@@ -158,34 +161,28 @@ class _Lexicon:
         return math.log10(f) + 9.0 if f else 0.0
 
     def _counts(self, part: str, as_prefix: bool) -> dict[str, int]:
-        """Words that extend ``part`` (after it as a prefix, before it as a suffix).
+        """Probe words that make a known word with ``part`` (after it, or before it).
 
-        Keys: a probe word's last two letters -> how many ``part + probe`` (or
-        ``probe + part``) are known words; ``""`` -> the total of those; ``"*"`` ->
-        how many known words extend ``part`` by at least ``COMPOUND_TAIL`` letters
-        (any letters: that is how often ``part`` starts, or ends, a compound).
+        Keys: a probe's last two letters -> how many ``part + probe`` (``probe + part``)
+        are known words and not rare typos; ``""`` -> their total; ``"*"`` -> how many
+        probes of ``COMPOUND_TAIL`` letters or more make a known word with ``part`` at
+        all (how often it starts, or ends, a compound).
         """
-        memo = self.prefix_counts if as_prefix else self.suffix_counts
-        counts = memo.get(part)
+        counts = self.affixes.get((part, as_prefix))
         if counts is not None:
             return counts
         counts = {"": 0, "*": 0}
-        table, key = (self.words, part) if as_prefix else (self.reversed_words, part[::-1])
-        n = len(key)
-        probes, freq = self.probes, self.freq
-        for k in range(bisect.bisect_left(table, key), len(table)):
-            w = table[k]
-            if not w.startswith(key):
-                break
-            if len(w) - n >= COMPOUND_TAIL:
+        freq, probes = self.freq, self.probes
+        joined = {part + x: x for x in probes} if as_prefix else {x + part: x for x in probes}
+        for word in joined.keys() & freq.keys():
+            rest = joined[word]
+            if len(rest) >= COMPOUND_TAIL:
                 counts["*"] += 1
-            word, rest = (w, w[n:]) if as_prefix else (w[::-1], w[n:][::-1])
-            end = probes.get(rest)
-            # A rare derived form is a typo of the web (``niebył``), not a pattern.
-            if end is not None and freq[word] >= freq[rest] * DERIVED_SHARE:
+            if freq[word] >= freq[rest] * DERIVED_SHARE:
+                end = probes[rest]
                 counts[end] = counts.get(end, 0) + 1
                 counts[""] += 1
-        memo[part] = counts
+        self.affixes[(part, as_prefix)] = counts
         return counts
 
     def compounds(self, part: str, as_prefix: bool) -> int:
@@ -193,21 +190,20 @@ class _Lexicon:
         return self._counts(part, as_prefix)["*"]
 
     def productivity(self, part: str, as_prefix: bool, other: str) -> float:
-        """How often ``part`` forms real words with probe words that end like ``other``.
+        """How often ``part`` makes known words with probe words that end like ``other``.
 
-        A smoothed share: counts among probes sharing ``other``'s last two letters (the
-        ending tells a word's class in most languages: verb, plural, adjective...),
-        pulled towards the share over all probes.
+        The ending tells a word's class in most languages (verb, plural, adjective), so
+        the share is taken among probes ending like ``other``, smoothed towards the
+        share among all probes.
         """
         counts = self._counts(part, as_prefix)
         end = other[-2:]
         overall = counts[""] / len(self.probes)
-        return (counts.get(end, 0) + SMOOTHING * overall) / (
-            self.probe_endings.get(end, 0) + SMOOTHING
-        )
+        same = self.probe_endings.get(end, 0)
+        return (counts.get(end, 0) + SMOOTHING * overall) / (same + SMOOTHING)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=_LANGUAGES)
 def _lexicon(code: str) -> _Lexicon:
     """Build (once per language) the word knowledge for a wordfreq language code."""
     ranked = [w for bucket in wordfreq.get_frequency_list(code) for w in bucket if w.isalpha()]
@@ -215,28 +211,27 @@ def _lexicon(code: str) -> _Lexicon:
     endings: dict[str, int] = {}
     for end in probes.values():
         endings[end] = endings.get(end, 0) + 1
-    freq = wordfreq.get_frequency_dict(code)
     return _Lexicon(
         code=code,
-        freq=freq,
+        freq=wordfreq.get_frequency_dict(code),
         function_words=frozenset(ranked[:FUNCTION_WORDS]),
         probes=probes,
         probe_endings=endings,
-        words=sorted(freq),
-        reversed_words=sorted(w[::-1] for w in freq),
         compounding=code in COMPOUNDING,
         noun_capitals=code in NOUN_CAPITALS,
     )
 
 
-# --------------------------------------------------------------------------- languages
+def _is_english(word: str) -> bool:
+    """True for a word of wordfreq's English list: brands and code are made of those."""
+    return wordfreq.get_frequency_dict("en").get(word.lower(), 0.0) >= ENGLISH_FREQ
 
 
 @functools.lru_cache(maxsize=64)
 def wordfreq_language(lang: str | None) -> str | None:
     """Return the wordfreq code for ``lang`` (``hr`` -> ``sh``, ``pt-BR`` -> ``pt``), or None.
 
-    None means the language is not supported and text in it is left alone.
+    None means the language is not supported and its text is left alone.
 
     >>> wordfreq_language("hr"), wordfreq_language("pt-BR"), wordfreq_language("zh")
     ('sh', 'pt', None)
@@ -253,38 +248,35 @@ def wordfreq_language(lang: str | None) -> str | None:
 # --------------------------------------------------------------------------- decisions
 
 
-def _content_ok(part: str, z: float, beside_function_word: bool) -> bool:
-    """A content part must be a frequent word; short ones more so, and more so alone."""
-    need = CONTENT_ZIPF + LENGTH_STEP * (6 - len(part))
-    if beside_function_word:
-        need -= FUNCTION_WORD_BONUS
-    return len(part) >= 3 and z >= max(CONTENT_FLOOR, need)
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """What evidence a token needs, from its case and its neighbours."""
+
+    #: Limits on compound evidence for two content words; None: never two content words.
+    limits: tuple[int, int] | None
+    #: A capitalised token: two content words only when not both English (no brand).
+    capital: bool = False
+    #: The cut is at a case change (``demKunden``): no compound or affix has one.
+    camel: bool = False
 
 
-#: Limits on compound evidence (see ``_Lexicon.compounds``) for two content words.
-_Limits = tuple[int, int]
+def _content_ok(part: str, z: float) -> bool:
+    """A content part must be a frequent word; short ones more so."""
+    need = max(CONTENT_FLOOR, CONTENT_ZIPF + LENGTH_STEP * (6 - len(part)))
+    return len(part) >= 3 and z >= need
 
 
-def _junction(
-    lex: _Lexicon, left: str, right: str, whole_z: float, limits: _Limits | None, camel: bool
-) -> float | None:
-    """Score of reading lower-case ``left + right`` as two words, None when unconvincing.
-
-    ``limits`` is None where two content words may be split when neither is a
-    productive affix (languages that do not compound); otherwise the most compounds
-    the left and right part may start and end.  ``camel`` marks a cut at a lower-to-upper
-    case change (``demKunden``), which no compound has, so those tests are skipped.
-    """
+def _junction(lex: _Lexicon, left: str, right: str, whole_z: float, rules: _Rules) -> float | None:
+    """Score of reading lower-case ``left + right`` as two words; None when unconvincing."""
     zl, zr = lex.zipf(left), lex.zipf(right)
     fl, fr = left in lex.function_words, right in lex.function_words
-    if camel and fl and not whole_z and len(right) >= CAMEL_NAME:
-        # ``dasPolizeivorgehen``, ``istBurtaris``: a function word, then a capital.
-        return zl + max(zr, 1.0)
+    if rules.camel:
+        if fl and not whole_z and len(right) >= CAMEL_NAME:
+            return zl + max(zr, 1.0)  # ``dasPolizeivorgehen``, ``istBurtaris``
+        return zl + zr if zl and zr else None
     if not zl or not zr:
         return None
-    if camel:
-        return zl + zr
-    if not (fl or _content_ok(left, zl, fr)) or not (fr or _content_ok(right, zr, fl)):
+    if not (fl or _content_ok(left, zl)) or not (fr or _content_ok(right, zr)):
         return None
     if whole_z:
         # A known but rare token (``ofthe``, ``dela``): only function-word glue counts.
@@ -294,159 +286,149 @@ def _junction(
     if fl and fr:
         return zl + zr
     if fl or fr:
-        rate = max(lex.productivity(left, True, right), lex.productivity(right, False, left))
         most = MAX_RATE_COMPOUNDING if lex.compounding else MAX_RATE_FUNCTION
-        return zl + zr if rate < most else None
-    if limits is None:
-        return None
-    # Two content words: in a compounding language a compound (``Bundes|regierung``)
+        return zl + zr if _rate(lex, left, right) < most else None
+    # Two content words.  In a compounding language a compound (``Bundes|regierung``)
     # unless neither side takes part in compounds: inflected forms (``langdurige``,
-    # ``voldoet``) never start a longer word, and seldom end one.  Elsewhere the same
-    # test with looser limits keeps closed compounds (``beaver|tails``) whole.
-    most_left, most_right = limits
+    # ``voldoet``) never start a longer word and seldom end one.  Elsewhere the same test,
+    # looser, keeps closed compounds whole (``beaver|tails``).
+    if rules.limits is None or (rules.capital and _is_english(left) and _is_english(right)):
+        return None
+    most_left, most_right = rules.limits
     if lex.compounds(left, True) > most_left or lex.compounds(right, False) > most_right:
         return None
     if lex.compounding:
         return zl + zr
-    limit = MAX_RATE_CONTENT
-    rate = max(lex.productivity(left, True, right), lex.productivity(right, False, left))
-    return zl + zr if rate < limit else None
+    return zl + zr if _rate(lex, left, right) < MAX_RATE_CONTENT else None
 
 
-def _best_split(
-    lex: _Lexicon,
-    run: str,
-    cuts: range | tuple[int, ...],
-    limits: _Limits | None,
-    camel: bool = False,
-    three: bool = False,
-) -> tuple[int, ...]:
-    """Best way to cut ``run`` (original case) into 2 (``three``: else 3) known words."""
-    low = run.lower()
-    whole_z = lex.zipf(low)
-    best: tuple[float, tuple[int, ...]] = (0.0, ())
-    for i in cuts:
-        score = _junction(lex, low[:i], low[i:], whole_z, limits, camel)
-        if score is not None and score > best[0]:
-            best = (score, (i,))
-    if best[1] and not camel and not (EXEMPT_FUNCTION_WORDS and _all_function_words(lex, low, best[1])) and _derived(lex, low):
-        return ()
-    if best[1] or whole_z or camel or not three:
-        return best[1]
-    # Three words glued (``wolleninden``): every junction must involve a function word.
-    fw = lex.function_words
-    for i in cuts:
-        left = run[:i].lower()
-        if not lex.zipf(left):
-            continue
-        for j in cuts:
-            if j <= i + 1:
-                continue
-            mid, right = run[i:j].lower(), run[j:].lower()
-            if not ((left in fw or mid in fw) and (mid in fw or right in fw)):
-                continue
-            s1 = _junction(lex, left, mid, lex.zipf(left + mid), None, False)
-            if s1 is None:
-                continue
-            s2 = _junction(lex, mid, right, lex.zipf(mid + right), None, False)
-            if s2 is not None and s1 + s2 > best[0]:
-                best = (s1 + s2, (i, j))
-    return best[1]
-
-
-def _all_function_words(lex: _Lexicon, low: str, cuts: tuple[int, ...]) -> bool:
-    """True when every piece of ``low`` cut at ``cuts`` is a function word."""
-    bounds = [0, *cuts, len(low)]
-    return all(low[a:b] in lex.function_words for a, b in itertools.pairwise(bounds))
+def _rate(lex: _Lexicon, left: str, right: str) -> float:
+    """How productive the junction ``left|right`` is as a prefix or a suffix."""
+    return max(lex.productivity(left, True, right), lex.productivity(right, False, left))
 
 
 def _derived(lex: _Lexicon, low: str) -> bool:
-    """True when some cut of ``low`` reads as a word plus a productive affix.
+    """True when some cut of ``low`` reads as a known word plus a productive affix.
 
-    ``oval|idade``, ``screening|en``, ``chmur|nie``: a token that a common pattern
-    of the language builds from a known word is a rare real word, whatever other
-    reading it has.
+    ``oval|idade``, ``screening|en``, ``czyn|ie``: a token that a common pattern of
+    the language builds from a known word is a rare real word, whatever other reading
+    it has.
     """
     for i in range(2, len(low)):
         left, right = low[:i], low[i:]
         zl, zr = lex.zipf(left), lex.zipf(right)
-        if not zl or not zr or min(zl, zr) < DERIVATION_ZIPF and min(len(left), len(right)) == 1:
+        if not zl or not zr:
+            continue
+        if min(zl, zr) < DERIVATION_ZIPF and min(len(left), len(right)) == 1:
             continue  # a one-letter affix on a web typo (``aufde|n``) shows no pattern
-        if (
-            lex.productivity(left, True, right) >= DERIVATION_RATE
-            or lex.productivity(right, False, left) >= DERIVATION_RATE
-        ):
+        if _rate(lex, left, right) >= DERIVATION_RATE:
             return True
     return False
 
 
-def _split_run(
-    lex: _Lexicon, run: str, sentence_start: bool, hyphenated: bool
+def _best_split(
+    lex: _Lexicon, run: str, cuts: Iterable[int], rules: _Rules, three: bool = False
 ) -> tuple[int, ...]:
+    """Best cut of ``run`` into 2 known words (``three``: else into 3); () for none."""
+    low = run.lower()
+    whole_z = lex.zipf(low)
+    cuts = tuple(cuts)
+    best: tuple[float, tuple[int, ...]] = (0.0, ())
+    for i in cuts:
+        score = _junction(lex, low[:i], low[i:], whole_z, rules)
+        if score is not None and score > best[0]:
+            best = (score, (i,))
+    if best[1]:
+        pieces = (low[: best[1][0]], low[best[1][0] :])
+        if rules.camel or all(p in lex.function_words for p in pieces):
+            return best[1]
+        return () if _derived(lex, low) else best[1]
+    if whole_z or not three:
+        return ()
+    # Three words glued (``wolleninden``): each junction needs a function word.
+    fw = lex.function_words
+    for i, j in itertools.combinations(cuts, 2):
+        left, mid, right = low[:i], low[i:j], low[j:]
+        if min(len(left), len(mid), len(right)) < 2:
+            continue
+        if not ((left in fw or mid in fw) and (mid in fw or right in fw)):
+            continue
+        first = _junction(lex, left, mid, lex.zipf(left + mid), _Rules(None))
+        second = _junction(lex, mid, right, lex.zipf(mid + right), _Rules(None))
+        if first is not None and second is not None and first + second > best[0]:
+            best = (first + second, (i, j))
+    return () if best[1] and _derived(lex, low) else best[1]
+
+
+def _split_run(lex: _Lexicon, run: str, sentence_start: bool, hyphenated: bool) -> tuple[int, ...]:
     """Offsets inside a run of letters where a space belongs; () for none."""
     key = (run, sentence_start, hyphenated)
     cached = lex.decisions.get(key)
     if cached is not None:
         return cached
     title = run[0].isupper() and run[1:].islower()
-    limits: _Limits | None
     if hyphenated:
-        limits = None  # part of a hyphenated compound: only a function word comes off
+        rules = _Rules(None)  # part of a hyphenated compound: only a function word comes off
+    elif title:
+        # A name or a brand (``Tastewise``) as often as glued words.
+        rules = _Rules(COMPOUND_LIMITS if lex.compounding else CAPITAL_COMPOUND_LIMITS, True)
     elif lex.compounding:
-        # German writes nouns with a capital, so a lower-case token there is no noun
-        # compound and the compound evidence may be weaker.
-        loose = lex.noun_capitals and run.islower()
-        limits = LOOSE_COMPOUND_LIMITS if loose else COMPOUND_LIMITS
+        # Where nouns are capitalised, a lower-case token is no noun compound.
+        rules = _Rules(LOOSE_COMPOUND_LIMITS if lex.noun_capitals else COMPOUND_LIMITS)
     else:
-        limits = TITLE_COMPOUND_LIMITS if title and not sentence_start else OPEN_COMPOUND_LIMITS
+        rules = _Rules(OPEN_COMPOUND_LIMITS)
+    n = len(run)
     result: tuple[int, ...] = ()
     if run.islower() or (title and sentence_start):
-        result = _best_split(lex, run, range(1, len(run)), limits, three=True)
+        result = _best_split(lex, run, range(1, n), rules, three=run.islower())
     elif title:
-        # A capital mid-sentence marks a name (``Zaporozhye``, ``Delgado``) or, in German,
-        # a noun: no function word comes off its front, and the front part is no stub.
+        # Mid-sentence: a name (``Zaporozhye``, ``Delgado``, ``Riveron``) or, in German,
+        # a noun.  No function word comes off its front, and off its end only after a
+        # long enough head.
         fw = lex.function_words
-        cuts = tuple(
+        cuts = (
             i
-            for i in range(4, len(run) - 1)
-            if run[:i].lower() not in fw and (len(run) - i >= TITLE_TAIL or run[i:].lower() not in fw)
+            for i in range(TITLE_HEAD, n - 1)
+            if run[:i].lower() not in fw
+            and (run[i:].lower() not in fw or n - i >= TITLE_TAIL or i >= TITLE_LONG_HEAD)
         )
-        result = _best_split(lex, run, cuts, limits)
+        result = _best_split(lex, run, cuts, rules)
     else:
         cut = _camel_cut(lex, run, sentence_start)
         if cut:
-            result = _best_split(lex, run, (cut,), limits, camel=True)
-    if len(lex.decisions) > MAX_DECISIONS:
+            result = _best_split(lex, run, (cut,), _Rules(rules.limits, camel=True))
+    if len(lex.decisions) >= MAX_DECISIONS:
         lex.decisions.clear()
     lex.decisions[key] = result
     return result
 
 
 def _camel_cut(lex: _Lexicon, run: str, sentence_start: bool) -> int:
-    """The one cut of ``demKunden``, ``GreatBritain``; 0 for brands (``iPhone``, ``YouTube``)."""
+    """The cut of ``demKunden``, ``GreatBritain``; 0 for brands and code (``iPhone``)."""
     bounds = [i for i in range(1, len(run)) if run[i - 1].islower() and run[i].isupper()]
     if len(bounds) != 1:
         return 0
-    low = run.lower()
-    if lex.zipf(low) or low in _english_words():
-        return 0  # a known brand or name, here or in English (``PowerPoint``, ``eBay``)
     i = bounds[0]
     left, right = run[:i], run[i:]
-    if len(left) < 2 or not left[1:].islower() or len(right) < 2:
+    if len(left) < 2 or len(right) < 2 or not left[1:].islower():
         return 0
+    if lex.zipf(run.lower()) or _is_english(run):
+        return 0  # a known brand or name (``PowerPoint``, ``YouTube``)
     function_word = left.lower() in lex.function_words
-    if right[1:].islower():
-        if left[0].islower() or (sentence_start and function_word):
-            return i
-        # Two capitalised words (``GreatBritain``): long ones only, short ones make brands.
-        return i if min(len(left), len(right)) >= CAMEL_TITLE else 0
-    return i if right.isupper() and function_word and left[0].islower() else 0
-
-
-@functools.lru_cache(maxsize=1)
-def _english_words() -> dict[str, float]:
-    """wordfreq's English table: brands and names are English words everywhere."""
-    return wordfreq.get_frequency_dict("en")
+    foreign = lex.code != "en" and not (_is_english(left) and _is_english(right))
+    if left[0].isupper():
+        # Two capitalised words: a brand or a class name (``ValueError``), unless a sentence
+        # starts with a function word (``DerTreffpunkt``) or long non-English words meet.
+        ok = right[1:].islower() and (
+            (sentence_start and function_word)
+            or (foreign and min(len(left), len(right)) >= CAMEL_TITLE)
+        )
+    elif function_word or lex.noun_capitals or foreign:
+        # ``theNational``, ``dasWochende``; camelCase of English words is code (``regionId``).
+        ok = right[1:].islower() or (right.isupper() and function_word)
+    else:
+        ok = False
+    return i if ok else 0
 
 
 # --------------------------------------------------------------------------- context
@@ -462,53 +444,44 @@ def _at_sentence_start(text: str, start: int) -> bool:
     if i < 0:
         return True
     if text[i] == ".":
-        # ``S. Pastuszewskiego``, ``Dr. Kowalski``: an initial or a title, not an end.
+        # ``S. Pastuszewski``, ``Dr. Kowalski``: an initial or a title, not an end.
         j = i
         while j > 0 and text[j - 1].isalpha():
             j -= 1
-        word = text[j:i]
-        return not (word[:1].isupper() and len(word) <= 3)
+        return not (text[j:i][:1].isupper() and i - j <= 3)
     return text[i] in _SENTENCE_END
 
 
 def _is_code_like(text: str, start: int, end: int) -> bool:
-    """True for tokens inside URLs, e-mail addresses, hashtags, code or numbers."""
+    """True for a token inside a URL, e-mail address, hashtag, code or number."""
     if start > 0:
         before = text[start - 1]
         if before in _CODE_NEIGHBOURS or before.isdigit():
             return True
         if before == "." and start > 1 and text[start - 2].isalnum():
-            return True  # domain.com, file.txt, obj.method
+            return True  # example.com, file.txt, obj.method
     if end < len(text):
         after = text[end]
         if after in _CODE_NEIGHBOURS or after.isdigit() or unicodedata.combining(after):
             return True
-        if after in ".:(" and end + 1 < len(text) and (text[end + 1].isalnum() or text[end + 1] in "/)"):
+        follow = text[end + 1 : end + 2]
+        if after in ".:(" and follow and (follow.isalnum() or follow in "/)"):
             return True  # www.example, https://, call(x)
     return False
 
 
 def _is_hyphenated(text: str, start: int, end: int) -> bool:
     """True for a part of a hyphenated compound (``Jong-un``, ``kandidaat-lidstaten``)."""
-    return (start > 0 and text[start - 1] in _HYPHENS) or (end < len(text) and text[end] in _HYPHENS)
+    return (start > 0 and text[start - 1] in _HYPHENS) or (
+        end < len(text) and text[end] in _HYPHENS
+    )
 
 
 # --------------------------------------------------------------------------- public API
 
 
-def find_splits(text: str, lang: str | None) -> list[tuple[int, int, str]]:
-    """List the glued words of ``text`` as ``(start, end, replacement)``, left to right.
-
-    ``text[start:end]`` is the glued token and ``replacement`` the same characters with
-    spaces inserted; an empty list when nothing is glued or the language is unsupported.
-
-    >>> find_splits("una voltanel settembre", "it")
-    [(4, 12, 'volta nel')]
-    """
-    code = wordfreq_language(lang)
-    if code is None or not text:
-        return []
-    lex = _lexicon(code)
+def _one_round(text: str, lex: _Lexicon) -> list[tuple[int, int, str]]:
+    """One pass of ``find_splits`` over ``text``."""
     known = 10.0 ** (KNOWN_ZIPF - 9.0)
     freq = lex.freq
     splits: list[tuple[int, int, str]] = []
@@ -520,11 +493,9 @@ def find_splits(text: str, lang: str | None) -> list[tuple[int, int, str]]:
         if freq.get(low, 0.0) >= known:
             continue
         start, end = match.span()
-        if _is_code_like(text, start, end):
-            continue
+        if _is_code_like(text, start, end) or ("'" in low and low in freq):
+            continue  # code, or a known elided form (``dell'anno``, ``isn't``)
         hyphenated = _is_hyphenated(text, start, end)
-        if "'" in low and low in freq:
-            continue  # a known elided form or contraction (``dell'anno``, ``isn't``)
         cuts: list[int] = []
         run_start = 0
         for k, ch in enumerate(word + "'"):
@@ -532,37 +503,18 @@ def find_splits(text: str, lang: str | None) -> list[tuple[int, int, str]]:
                 continue
             run = word[run_start:k]
             if len(run) >= MIN_LENGTH and freq.get(run.lower(), 0.0) < known:
-                first = start + run_start
-                sentence_start = run_start == 0 and _at_sentence_start(text, first)
-                cuts.extend(run_start + c for c in _split_run(lex, run, sentence_start, hyphenated))
+                sentence_start = run_start == 0 and _at_sentence_start(text, start)
+                found = _split_run(lex, run, sentence_start, hyphenated)
+                cuts.extend(run_start + c for c in found)
             run_start = k + 1
         if cuts:
-            pieces = [word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True)]
+            pieces = [word[a:b] for a, b in itertools.pairwise([0, *cuts, len(word)])]
             splits.append((start, end, " ".join(pieces)))
     return splits
 
 
-def split_joined_words(text: str, lang: str | None) -> str:
-    """Insert the missing space between words that scraping glued together.
-
-    What breaks and why: extraction drops the space an inline tag or line break stood
-    for, leaving ``voltanel`` for ``volta nel``.  Only tokens unknown to wordfreq are
-    split, only into frequent words, and never where the junction is a productive
-    compound or inflection of the language, so names, brands and compounds survive.
-    Pure, idempotent, never raises; unsupported or missing ``lang`` returns ``text``.
-
-    >>> split_joined_words("Kim Jong Un è venuto in Russia una voltanel settembre.", "it")
-    'Kim Jong Un è venuto in Russia una volta nel settembre.'
-    >>> split_joined_words("missili utilizzati perattacchi", "it")
-    'missili utilizzati per attacchi'
-    >>> split_joined_words("Bundesregierung und Ausgangssperre", "de")
-    'Bundesregierung und Ausgangssperre'
-    >>> split_joined_words("voltanel", None)
-    'voltanel'
-    """
-    splits = find_splits(text, lang)
-    if not splits:
-        return text
+def _apply(text: str, splits: list[tuple[int, int, str]]) -> str:
+    """``text`` with each ``(start, end, replacement)`` applied."""
     out: list[str] = []
     pos = 0
     for start, end, replacement in splits:
@@ -571,3 +523,84 @@ def split_joined_words(text: str, lang: str | None) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+def find_splits(text: str, lang: str | None) -> list[tuple[int, int, str]]:
+    """List the glued words of ``text`` as ``(start, end, replacement)``, left to right.
+
+    ``text[start:end]`` is the glued token; ``replacement`` is the same characters with
+    spaces inserted.  Empty when nothing is glued or the language is unsupported.
+
+    >>> find_splits("una voltanel settembre", "it")
+    [(4, 12, 'volta nel')]
+    """
+    code = wordfreq_language(lang)
+    if code is None or not text:
+        return []
+    lex = _lexicon(code)
+    splits = _one_round(text, lex)
+    for _ in range(MAX_ROUNDS - 1):
+        if not splits:
+            break
+        # A cut piece may show glue of its own: look again at the repaired text and
+        # fold what is found back into the original coordinates.
+        repaired = _apply(text, splits)
+        more = _one_round(repaired, lex)
+        if not more:
+            break
+        splits = _merge(splits, more)
+    return splits
+
+
+def _merge(
+    first: list[tuple[int, int, str]], second: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
+    """Fold splits found in the repaired text (``second``) into those of ``first``."""
+    replaced = {start: (start, end, replacement) for start, end, replacement in first}
+    # Where each first-round replacement sits in the repaired text, and the shift after it.
+    spans: list[tuple[int, int, int, int]] = []
+    shift = 0
+    for start, end, replacement in first:
+        spans.append((start + shift, start + shift + len(replacement), start, 0))
+        shift += len(replacement) - (end - start)
+        spans[-1] = (*spans[-1][:3], shift)
+    for start, end, replacement in second:
+        moved = 0
+        host = None
+        for span_start, span_end, original, after in spans:
+            if span_end <= start:
+                moved = after
+                continue
+            if span_start <= start and end <= span_end:
+                host = (span_start, original)
+            break
+        if host is None:
+            replaced[start - moved] = (start - moved, end - moved, replacement)
+        else:
+            span_start, original = host
+            first_start, first_end, old = replaced[original]
+            offset = start - span_start
+            new = old[:offset] + replacement + old[offset + end - start :]
+            replaced[original] = (first_start, first_end, new)
+    return sorted(replaced.values())
+
+
+def split_joined_words(text: str, lang: str | None) -> str:
+    """Insert the missing space between words that scraping glued together.
+
+    What breaks and why: extraction drops the space an inline tag or line break stood
+    for, leaving ``voltanel`` for ``volta nel``.  Only tokens unknown to wordfreq are
+    cut, only into known words, and never where the junction is a productive compound
+    or inflection of the language, so names, brands and compounds survive.  Pure,
+    idempotent, never raises; an unsupported or missing ``lang`` returns ``text``.
+
+    >>> split_joined_words("Kim Jong Un è venuto in Russia una voltanel settembre.", "it")
+    'Kim Jong Un è venuto in Russia una volta nel settembre.'
+    >>> split_joined_words("missili utilizzati perattacchi", "it")
+    'missili utilizzati per attacchi'
+    >>> split_joined_words("Die Bundesregierung verhängt eine Ausgangssperre.", "de")
+    'Die Bundesregierung verhängt eine Ausgangssperre.'
+    >>> split_joined_words("voltanel", None)
+    'voltanel'
+    """
+    return _apply(text, find_splits(text, lang))

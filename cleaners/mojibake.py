@@ -12,11 +12,17 @@ from __future__ import annotations
 import re
 
 import ftfy
-import ftfy.bad_codecs
+import ftfy.bad_codecs  # registers the 'sloppy-windows-1252' codec used below
 
+from cleaners import _cache
 from cleaners.chardata import MOJIBAKE_PRECHECK_RE, MOJIBAKE_RUN_RE, PLAUSIBLE_DECODED_RE
 
-__all__ = ["fix_a_grave", "fix_mixed_mojibake", "fix_mojibake"]
+__all__ = ["fix_a_grave", "fix_mixed_mojibake", "fix_mojibake", "fix_replacement_characters"]
+
+_FFFD_WORD_RE = re.compile(r"[^\W\d_]*\ufffd[\w\ufffd]*|\ufffd")
+#: A guess must be this much more frequent than the runner-up, and known at all.
+_MARGIN = 5.0
+_KNOWN = 1e-7
 
 #: 'à' is C3 A0; when the A0 (a no-break space) became a plain space, 'Ã ' is left.
 _A_GRAVE_RE = re.compile(r"(?<=[^\W\d_])Ã (?=[\s,.;:!?)\]»”’\"'])|(?<!\S)Ã (?= )")
@@ -79,6 +85,48 @@ def fix_a_grave(text: str) -> str:
     if "Ã " not in text:
         return text
     return _A_GRAVE_RE.sub("à", text)
+
+
+def _best_word(word: str, letters: str, freqs: dict[str, float]) -> str | None:
+    """The most frequent word that ``word`` spells with each U+FFFD replaced by a letter."""
+    holes = word.count("\ufffd")
+    if holes > 2:
+        return None
+    candidates = [word]
+    for _ in range(holes):
+        candidates = [c.replace("\ufffd", letter, 1) for c in candidates for letter in letters]
+    scored = sorted(((freqs.get(c.lower(), 0.0), c) for c in candidates), reverse=True)
+    best, runner_up = scored[0], scored[1] if len(scored) > 1 else (0.0, "")
+    if best[0] < _KNOWN or best[0] < _MARGIN * runner_up[0]:
+        return None
+    return best[1]
+
+
+def fix_replacement_characters(text: str, lang: str | None) -> str:
+    """Guess the letter that a U+FFFD replaced, from the language's word frequencies.
+
+    A decoder that met a byte it could not read wrote U+FFFD instead: ``f�r``,
+    ``pi�``.  The byte is lost, but when exactly one of the language's
+    accented letters makes a common word (``für``), that is the letter.  A
+    wrong guess costs no more than the U+FFFD it replaces; unsure guesses are
+    not made.
+
+    >>> fix_replacement_characters("Schn\ufffdppchen f\ufffdr dich", "de")
+    'Schnäppchen für dich'
+    >>> fix_replacement_characters("x\ufffdq", "de")
+    'x\ufffdq'
+    """
+    if "\ufffd" not in text or not lang:
+        return text
+    letters = _cache.accented_letters(lang)
+    freqs = _cache.word_frequencies(lang)
+    if not letters or freqs is None:
+        return text
+
+    def guess(match: re.Match[str]) -> str:
+        return _best_word(match.group(), letters, freqs) or match.group()
+
+    return _FFFD_WORD_RE.sub(guess, text)
 
 
 def fix_mojibake(text: str) -> str:

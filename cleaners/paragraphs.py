@@ -17,6 +17,8 @@ from cleaners.chardata import ARTICLES_AND_PREPOSITIONS, DANGLING_WORDS, LIST_IT
 __all__ = ["join_broken_lines", "join_broken_paragraphs"]
 
 _BLANK_RE = re.compile(r"\n[ \t]*\n")
+#: Lines of verse, addresses and lists are short; wrapped prose lines are not.
+_SHORT_LINE = 40
 _CLOSING_MARKS = frozenset(".!?…:;»”\"')]")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
@@ -28,12 +30,15 @@ def join_broken_lines(text: str) -> str:
     start a list item keep their break.  Text without blank lines uses single
     breaks between paragraphs and is left to :func:`join_broken_paragraphs`.
 
-    >>> join_broken_lines("Your goal\nwas to build it.\n- one\n- two\n\nNext.")
-    'Your goal was to build it.\n- one\n- two\n\nNext.'
+    >>> join_broken_lines("Our goal\nwas to build a treehouse you really like:\n- one\n\nNext.")
+    'Our goal was to build a treehouse you really like:\n- one\n\nNext.'
     >>> join_broken_lines("One paragraph.\nAnother one.\nA third.")
     'One paragraph.\nAnother one.\nA third.'
-    >>> join_broken_lines("Text wrapped at a\nfixed width, over\nthree lines.")
-    'Text wrapped at a fixed width, over three lines.'
+    >>> wrapped = "Prose that was wrapped at a width of some\nforty characters or more, and so\non, over three lines."
+    >>> join_broken_lines(wrapped)
+    'Prose that was wrapped at a width of some forty characters or more, and so on, over three lines.'
+    >>> join_broken_lines("Roses are red\nViolets are blue\nSugar is sweet")
+    'Roses are red\nViolets are blue\nSugar is sweet'
     """
     if "\n" not in text:
         return text
@@ -45,6 +50,8 @@ def join_broken_lines(text: str) -> str:
         if "\n" not in block:
             continue
         lines = block.split("\n")
+        if len(lines) >= 3 and all(len(line) < _SHORT_LINE for line in lines):
+            continue  # verse, an address, a list of short lines: the breaks are the layout
         out = [lines[0]]
         for line in lines[1:]:
             if LIST_ITEM_RE.match(line) or not line.strip() or not out[-1].strip():
@@ -70,6 +77,8 @@ def _join_wrapped(text: str) -> str:
     ends = [line.rstrip() for line in lines[:-1] if line.strip()]
     if len(ends) < 2 or sum(1 for end in ends if not _closed(end)) * 2 <= len(ends):
         return text
+    if sorted(len(end) for end in ends)[len(ends) // 2] < _SHORT_LINE:
+        return text  # short lines: verse or an address, not prose wrapped at a width
     out = [lines[0]]
     for line in lines[1:]:
         if LIST_ITEM_RE.match(line) or not line.strip() or not out[-1].strip():

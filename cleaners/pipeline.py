@@ -24,7 +24,7 @@ from cleaners.entities import fix_entities
 from cleaners.hyphenation import fix_hyphenation
 from cleaners.joined_words import split_joined_words, wordfreq_language
 from cleaners.language import detect_language, normalize_lang
-from cleaners.mojibake import fix_mojibake
+from cleaners.mojibake import fix_mojibake, fix_replacement_characters
 from cleaners.paragraphs import join_broken_lines, join_broken_paragraphs
 from cleaners.punctuation import (
     fix_doubled_punctuation,
@@ -73,7 +73,12 @@ def _punctuation(text: str, ctx: Context) -> str:
 STEPS: tuple[Step, ...] = (
     Step("entities", lambda t, c: fix_entities(t), lambda k: k.entities),
     Step("stray_tags", lambda t, c: remove_stray_tags(t), lambda k: k.stray_tags, deletes=True),
-    Step("mojibake", lambda t, c: fix_mojibake(t), lambda k: k.mojibake),
+    Step(
+        "mojibake",
+        lambda t, c: fix_replacement_characters(fix_mojibake(t), c.lang),
+        lambda k: k.mojibake,
+        uses_lang=True,
+    ),
     Step("whitespace", lambda t, c: fix_whitespace(t), lambda k: k.whitespace),
     Step(
         "hyphenation",
@@ -93,7 +98,12 @@ STEPS: tuple[Step, ...] = (
         "broken_paragraphs", lambda t, c: join_broken_paragraphs(t), lambda k: k.broken_paragraphs
     ),
     Step("punctuation", _punctuation, lambda k: k.punctuation, uses_lang=True),
-    Step("sentence_space", lambda t, c: fix_missing_space(t), lambda k: k.sentence_space),
+    Step(
+        "sentence_space",
+        lambda t, c: fix_missing_space(t, c.lang),
+        lambda k: k.sentence_space,
+        uses_lang=True,
+    ),
     Step(
         "joined_words",
         lambda t, c: split_joined_words(t, c.lang),

@@ -13,8 +13,10 @@ import re
 
 from cleaners.chardata import (
     ABBREVIATIONS,
+    ABBREVIATIONS_BEFORE_WORDS,
     EMOTICON_RE,
     SPACE_BEFORE_HIGH_PUNCT_LANGS,
+    TITLES_BEFORE_NAMES,
 )
 
 __all__ = ["fix_doubled_punctuation", "fix_missing_space", "fix_space_before_punctuation"]
@@ -65,7 +67,7 @@ _DOUBLED_RE = re.compile(
     r"|(?P<period>(?<![.\s])\.\.(?!\.)|(?<!\.)(?<!\. )\. \.(?! ?\.))(?=\s|$|[\"'”’»)])"
     r"|(?P<colon>(?<!:): ?:(?!:))(?=\s|$)"
     r"|(?P<semi>; ?;)(?=\s|$)"
-    r"|(?P<bang>! !|\? \?)(?=\s|$)"
+    r"|(?P<bang>(?<![!?])(?:! ?!|\? ?\?)(?![!?]))(?=\s|$|[\"'”’»)])"
 )
 
 
@@ -105,13 +107,17 @@ def _doubled(match: re.Match[str]) -> str:
 def fix_doubled_punctuation(text: str) -> str:
     """Collapse doubled marks (``. .``, ``,,``, ``,.``, ``::``) into one.
 
-    Ellipses (``...``, ``. . .``), ``!!`` and ``?!`` (an author's emphasis),
-    ``et al.,``, ``U.S.,``, ``std::`` and the Dutch opening quote ``,,`` stay.
+    Ellipses (``...``, ``. . .``), ``?!`` and runs of three or more (an
+    author's emphasis: ``!!!``), ``et al.,``, ``U.S.,``, ``std::`` and the
+    Dutch opening quote ``,,`` stay.  Exactly two ``!!`` or ``??`` are the
+    trace of two text nodes that each ended a sentence, and become one.
 
     >>> fix_doubled_punctuation("nel messaggio. . Poi,, allora,. e così.. Fine.")
     'nel messaggio. Poi, allora, e così. Fine.'
-    >>> fix_doubled_punctuation("Lewis et al., 2014, the U.S., Wow!! ... . . . ,,Ja'' std::x")
-    "Lewis et al., 2014, the U.S., Wow!! ... . . . ,,Ja'' std::x"
+    >>> fix_doubled_punctuation("Lewis et al., 2014, the U.S., Wow!!! ?! ... . . . ,,Ja'' std::x")
+    "Lewis et al., 2014, the U.S., Wow!!! ?! ... . . . ,,Ja'' std::x"
+    >>> fix_doubled_punctuation("Really?? Yes!! Non ! !")
+    'Really? Yes! Non !'
     >>> fix_doubled_punctuation("She comes to you., Then")
     'She comes to you. Then'
     """
@@ -169,20 +175,23 @@ def _word_starts_sentence(word: str, after: str) -> bool:
     """Whether ``word`` (followed by ``after``) looks like the first word of a sentence."""
     if len(word) >= 2:
         return word[0].isupper() and (word[1:].islower() or word.isupper())
-    return word.isupper() and (not after or after in " \n,'’")  # 'A silver', 'I never', "L'ASE"
+    return word.isupper() and (not after or after in " \n,.'’")  # 'A silver', "L'ASE", 'M. X'
 
 
-def _missing(match: re.Match[str]) -> str:
+def _missing(match: re.Match[str], lang: str | None) -> str:
     text, start, end = match.string, match.start(), match.end()
     mark, close = match.group("mark"), match.group("close")
     keep = match.group()
     token = _token_at(text, start, end)
-    if "://" in token or "@" in token or "www." in token.lower() or "/" in token or "\\" in token:
-        return keep
+    tail = token[token.find(mark, max(0, token.find(match.group()))) + 1 :]
+    if "://" in token or "@" in token or "www." in token.lower() or "\\" in token or "/" in tail:
+        return keep  # URLs, e-mail addresses, paths
     before_match = _WORD_BEFORE_RE.search(text, max(0, start - 40), start)
     before = before_match.group() if before_match else ""
     if not before:
-        return keep  # a digit or a bracket before the mark: '21h.Pour', '(h)k;'
+        return keep  # a digit or a bracket before the mark: '3.Oktober', '(h)k;'
+    lead = text[before_match.start() - 1 : before_match.start()] if before_match else ""
+    after_number = lead.isdigit() or lead == "°"  # '21h', '8 °C', '21e'
     one_letter_word = len(before) == 1 and (
         before_match is not None
         and (before_match.start() == 0 or text[before_match.start() - 1] in " \n(\"“„«'")
@@ -201,21 +210,38 @@ def _missing(match: re.Match[str]) -> str:
     if mark in ",;:":
         if close:
             return keep
-        if len(before) < 2 and not one_letter_word:
-            return keep  # 'x,y', '21e,le'
+        if len(before) < 2 and not (one_letter_word or after_number):
+            return keep  # 'x,y'
         if mark == ":" and (
             before.lower() in _URL_SCHEMES or (before.isupper() and word.islower())
         ):
             return keep  # 'http:', 'EU:n'
         return mark + " " + opened
     # . ! ? only before the first word of a sentence, after a plain word.
+    if (
+        mark == "."
+        and not close
+        and word.islower()
+        and before.lower() in ABBREVIATIONS_BEFORE_WORDS.get(lang or "", ())
+    ):
+        return ". "  # Polish 'w 1994 r.wydatki'
+    if (
+        mark == "."
+        and not close
+        and len(word) >= 2
+        and word[0].isupper()
+        and before in TITLES_BEFORE_NAMES.get(lang or "", ())
+    ):
+        return ". "  # French 'M.Wurtz', German 'Dr.Sieben'
+    if after_number and not close and _word_starts_sentence(word, after):
+        return mark + " "  # '21h.Pour', '8 °C.Il'
     if len(before) < 2 or not (before[1:].islower() or before.isupper()):
         return keep  # 'e.g.', 'iPhone.X', 'Node.Js' stays with its mixed case
-    if before[0].isupper() and len(before) <= 3 and not before.isupper():
+    if before[0].isupper() and before.lower() in ABBREVIATIONS:
         return keep  # 'St.Joseph', 'Dr.Sieben': an abbreviated title, maybe on purpose
     if quote_pos >= 0 and (text[quote_pos] == "(" or _opening_quote(text, quote_pos)):
-        if before.islower():
-            return mark + close + " " + opened  # 'democrazia.(dal', 'voto."se'
+        if before[1:].islower() and len(before) > 3:
+            return mark + close + " " + opened  # 'democrazia.(dal', 'voto."se', 'Honeywell.(P'
         return keep
     if close == ")":
         return mark + close + " "  # 'Personal!)und'
@@ -223,12 +249,12 @@ def _missing(match: re.Match[str]) -> str:
         return keep
     if word.isupper() and len(word) >= 2 and not before.islower():
         return keep  # 'ASP.NET'
-    if before.isupper() and not word[1:].islower():
+    if before.isupper() and len(word) > 1 and not word[1:].islower():
         return keep
     return mark + close + " "  # 'fine.Il', 'JGZ.Vooral', 'culpabilité.D'ailleurs'
 
 
-def fix_missing_space(text: str) -> str:
+def fix_missing_space(text: str, lang: str | None = None) -> str:
     """Add the space missing after a sentence end or a comma (``fine.Il``, ``Japan,South``).
 
     A period, ``!`` or ``?`` gets a space only between a lowercase word and a
@@ -245,4 +271,4 @@ def fix_missing_space(text: str) -> str:
     """
     if not _MISSING_RE.search(text):
         return text
-    return _MISSING_RE.sub(_missing, text)
+    return _MISSING_RE.sub(lambda m: _missing(m, lang), text)

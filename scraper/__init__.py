@@ -31,6 +31,8 @@ from scraper.errors import (
     RetryLaterError,
     RobotsDisallowed,
     ScraperError,
+    StoreError,
+    StoreLocked,
     TooManyRedirects,
     UnsupportedContent,
 )
@@ -60,6 +62,8 @@ __all__ = [
     "RetryLaterError",
     "RobotsDisallowed",
     "ScraperError",
+    "StoreError",
+    "StoreLocked",
     "TooManyRedirects",
     "UnsupportedContent",
     "__version__",

@@ -17,8 +17,10 @@ The CLI maps the whole tree to exit codes and, in JSON Lines output, to
     │   ├── UnsupportedContent    PDF, image or other non-HTML body
     │   ├── RobotsDisallowed      robots.txt forbids the URL for our agent
     │   └── BlockedAddress        the address policy refused the host
-    └── ExtractionError           the page could not be turned into an article
-        └── NoArticleError        the page holds no article (shell, wall, login)
+    ├── ExtractionError           the page could not be turned into an article
+    │   └── NoArticleError        the page holds no article (shell, wall, login)
+    └── StoreError                the crawl store failed (disk full, connection lost...)
+        └── StoreLocked           another process is running this job on this store
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ __all__ = [
     "RetryLaterError",
     "RobotsDisallowed",
     "ScraperError",
+    "StoreError",
+    "StoreLocked",
     "TooManyRedirects",
     "UnsupportedContent",
 ]
@@ -120,3 +124,17 @@ class ExtractionError(ScraperError):
 
 class NoArticleError(ExtractionError):
     """The page holds no article: a JavaScript shell, a consent wall, a login or empty page."""
+
+
+class StoreError(ScraperError):
+    """The crawl store failed: disk full, database unreachable, schema too new.
+
+    Nothing committed before the failure is lost; rerun the same command to resume.
+    """
+
+
+class StoreLocked(StoreError):
+    """Another live process is running this job on this SQLite store.
+
+    Wait for it to finish, or use a PostgreSQL store to run several workers.
+    """

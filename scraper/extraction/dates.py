@@ -222,7 +222,7 @@ class PageDates(NamedTuple):
     #: The last modification date.
     modified: ParsedDate | None
     #: The date to report: the publication date, else the modification date
-    #: that the article's own JSON-LD states.
+    #: that the article itself states (its JSON-LD, an "Updated" line).
     day: ParsedDate | None
 
 
@@ -243,10 +243,12 @@ def _element_dates(
     Only elements that say they hold a date count, and only outside comments,
     related links, menus, sidebars and the page footer.  The first one wins;
     it is a modification date when its class or its label says so
-    ("Updated", "Last modified").
+    ("Updated", "Last modified").  Five different dates are the cards of a
+    listing, not the page's date: then there is none.
     """
     published: ParsedDate | None = None
     modified: ParsedDate | None = None
+    days: set[str] = set()
     for node in statements.dated[:40]:
         foreign, marks = region(node)
         if foreign:
@@ -262,13 +264,14 @@ def _element_dates(
         parsed = parse_date(value, day_first=day_first)
         if parsed is None:
             continue
+        days.add(parsed.day)
         marks = f"{marks} {attrs.get('itemprop') or ''}".casefold()
         if _MODIFIED_CLASS.search(marks) or _MODIFIED_LABEL.search(text):
             modified = modified or parsed
         else:
             published = published or parsed
-        if published and modified:
-            break
+        if len(days) >= 5:
+            return None, None  # five different dates: the cards of a listing
     return published, modified
 
 
@@ -281,13 +284,19 @@ def _next_elements(node: LexborNode, limit: int) -> Iterator[LexborNode]:
         sibling = sibling.next
 
 
-def _short_date(node: LexborNode, max_len: int, day_first: bool) -> ParsedDate | None:
-    """The date on a short line ("Dec 26, 2025 · 5 min read"); not on an "Updated" one."""
+def _short_date(node: LexborNode, max_words: int, day_first: bool) -> ParsedDate | None:
+    """The date on a short line ("Dec 26, 2025 · 5 min read"), not in a sentence.
+
+    A line of more than ``max_words`` words, one that ends like a sentence,
+    or one labelled "Updated" does not count.
+    """
     text = node.text(separator=" ")
-    if len(text) > 4 * max_len:
+    if len(text) > 20 * max_words:
         return None
     text = _WS.sub(" ", text).strip()
-    if len(text) > max_len or _MODIFIED_LABEL.search(text):
+    if len(text.split()) > max_words or text.endswith((".", "!", "?")):
+        return None
+    if _MODIFIED_LABEL.search(text):
         return None
     return parse_date(text, day_first=day_first)
 
@@ -304,14 +313,15 @@ def _dateline(statements: DateStatements, region: Region, day_first: bool) -> Pa
             if anchor is None:
                 continue
             for sibling in _next_elements(anchor, 2):
-                parsed = _short_date(sibling, 80, day_first)
-                if parsed:
-                    return parsed
+                if not region(sibling)[0]:
+                    parsed = _short_date(sibling, 10, day_first)
+                    if parsed:
+                        return parsed
     for node in statements.byline_nodes:
         parent = node.parent
         for anc in (parent, parent.parent if parent is not None else None):
             if anc is not None and anc.tag not in ("body", "html") and not region(anc)[0]:
-                parsed = _short_date(anc, 120, day_first)
+                parsed = _short_date(anc, 16, day_first)
                 if parsed:
                     return parsed
     return None
@@ -339,10 +349,12 @@ def choose_dates(statements: DateStatements, region: Region, *, day_first: bool)
     Publication: the article's JSON-LD, the publication <meta> tags
     (``article:published_time``, ``citation_date``, ``parsely-pub-date``...),
     microdata, the first dated element of the article, other <meta> names
-    with "publish" or "date" in them, and last the dateline.  A page-level
-    ``dateModified`` or ``article:modified_time`` alone never makes the
-    reported date: CMSs stamp them on every page (service pages, products),
-    and so do ``WebPage`` nodes with ``datePublished``.
+    with "publish" or "date" in them, the dateline, and last the JSON-LD
+    ``WebPage``'s ``datePublished``.  Without a publication date, the
+    reported day is the article's own modification date (its JSON-LD, or a
+    dated element labelled "Updated").  A page-level ``article:modified_time``
+    or ``WebPage.dateModified`` alone never makes the reported day: CMSs stamp
+    them on every page, service pages and products included.
     """
     meta = statements.meta
     published = (
@@ -360,12 +372,16 @@ def choose_dates(statements: DateStatements, region: Region, *, day_first: bool)
         or _first(statements.item_modified, day_first)
     )
     element_published, element_modified = _element_dates(statements, region, day_first)
-    published = published or element_published or _first(_generic_date_meta(meta), day_first)
-    if published is None:
-        published = _dateline(statements, region, day_first)
+    published = (
+        published
+        or element_published
+        or _first(_generic_date_meta(meta), day_first)
+        or _dateline(statements, region, day_first)
+        or _first([o.get("datePublished") for o in statements.page_ld], day_first)
+    )
     modified = (
         modified
         or element_modified
         or _first([o.get("dateModified") for o in statements.page_ld], day_first)
     )
-    return PageDates(published, modified, published or article_modified)
+    return PageDates(published, modified, published or article_modified or element_modified)

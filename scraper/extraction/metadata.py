@@ -131,15 +131,18 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 
 def _clean(value: object) -> str | None:
-    """Entities decoded (twice-encoded ones too), whitespace collapsed; None if empty.
+    """Entities decoded, whitespace collapsed; None if empty.
 
-    >>> _clean("  Caf&amp;eacute;\\n au  lait ")
+    The parser has decoded one level of entities already; CMSs often encode
+    twice (``&amp;#8217;``), so what is left is decoded once more.
+
+    >>> _clean("  Caf&eacute;\\n au  lait ")
     'Café au lait'
     """
     if not isinstance(value, str):
         return None
     if "&" in value:
-        value = html.unescape(html.unescape(value))
+        value = html.unescape(value)
     value = _WS.sub(" ", value).strip()
     return value or None
 
@@ -161,7 +164,7 @@ def _norm(value: str) -> str:
 #: case-insensitive substring selector costs a tree walk in lexbor, so the
 #: list is kept short (links are matched case-sensitively: URLs are lower-case).
 _SCAN = (
-    "meta, link[rel], script[type], title, h1, time, article, [itemprop], a[rel~=author i],"
+    "meta, link[rel], script[type], title, h1, time, [itemprop], a[rel~=author i],"
     " [class*=author i], [class*=byline i], [class*=date i], [class*=publish i],"
     " [class*=posted i], a[href*=author], a[href*=contributor], a[href*=writer],"
     ' a[href*=columnist], a[href*=reporter], a[href*=producer], a[href*=member], a[href*="/u/"]'
@@ -463,7 +466,7 @@ def _pick_json_ld(found: _Found) -> _Ld:
             sitenames.insert(0, name)
             if isinstance(publisher, dict) and _ld_types(publisher) & sel.PERSON_TYPES:
                 persons.add(_norm(name))
-    if len({_clean(a.get("headline")) for a in articles}) > 1:
+    if len({_clean(a.get("headline")) for a in articles} - {None}) > 1:
         articles = []  # several different articles at the top level: a listing
     return _Ld(articles[:1], pages[:1], sitenames, persons)
 
@@ -701,10 +704,15 @@ def _split_names(raw: str) -> list[str]:
         pieces = [p.strip() for p in name.split(",")]
         # "Jane Doe, John Roe" are two people; "Jane Doe, MD" is one
         for piece in pieces if all(len(p.split()) >= 2 for p in pieces) else [name]:
-            piece = sel.NAME_TAIL.sub("", sel.BYLINE_PREFIX.sub("", piece))
-            piece = piece.strip(" ,.:|-–—·•")
-            if piece:
-                names.append(piece)
+            piece = sel.BYLINE_PREFIX.sub("", piece)
+            cut = sel.NAME_TAIL.sub("", piece)
+            if len(cut.split()) < 2 <= len(piece.split()) and not sel.NAME_TAIL_DATE.match(
+                piece, len(cut)
+            ):
+                cut = piece  # "A. Writer" is a name, not "A." and a job title
+            cut = cut.strip(" ,.:|-–—·•")
+            if cut:
+                names.append(cut)
     return names
 
 
@@ -724,7 +732,10 @@ def _authors(values: list[str], site: set[str]) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for value in values:
-        for name in _split_names(_clean(value) or ""):
+        names = _split_names(_clean(value) or "")
+        if any(len(name) > 80 or len(name.split()) > 6 for name in names):
+            continue  # a sentence, not a list of names
+        for name in names:
             key = _norm(name)
             if key and key not in seen and key not in site and _valid_name(name):
                 seen.add(key)
@@ -759,7 +770,7 @@ def _ld_authors(objs: list[JsonObject], found: _Found, site: set[str]) -> list[s
             if name:
                 person = isinstance(item, dict) and bool(_ld_types(item) & sel.PERSON_TYPES)
                 names.extend(_authors([name], set() if person else site))
-    return names
+    return _authors(names, set())  # once more, to drop duplicates across nodes
 
 
 def _first_element(values: list[str], site: set[str], *, thread: bool) -> list[str]:

@@ -26,6 +26,7 @@ __all__ = [
     "NAME_HEAD",
     "NAME_PARTICLES",
     "NAME_TAIL",
+    "NAME_TAIL_DATE",
     "NOT_AUTHOR",
     "NOT_BYLINE_CLASS",
     "ORG_TYPES",
@@ -239,10 +240,16 @@ NOT_AUTHOR = re.compile(
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 
+_DATE_TAIL = r"\s+(?:on\s+)?(?:" + _MONTH + r"\s+\d|\d{1,4}[/.\-]\d|\d{1,2}\s+" + _MONTH + r").*"
+
+#: A date after a name in a byline ("Jane Doe March 2, 2026").
+NAME_TAIL_DATE = re.compile(_DATE_TAIL, re.IGNORECASE)
+
 #: What follows a name in a byline: a date, a job title, a "more" link.
 NAME_TAIL = re.compile(
-    r"(?:\s+(?:on\s+)?(?:" + _MONTH + r"\s+\d|\d{1,4}[/.\-]\d|\d{1,2}\s+" + _MONTH + r").*"
-    r"|\s+(?:senior|staff|contributing|freelance|chief|managing|deputy|associate|executive"
+    r"(?:"
+    + _DATE_TAIL
+    + r"|\s+(?:senior|staff|contributing|freelance|chief|managing|deputy|associate|executive"
     r"|editor|editorial|writer|reporter|correspondent|columnist|journalist|contributor|expert"
     r"|analyst|founder|co-founder|ceo|director|manager|specialist|autos?|more\s+about"
     r"|view\s+all|see\s+all|posts\s+by|follow|last\s+update[ds]?|on\s+behalf\s+of)\b.*"

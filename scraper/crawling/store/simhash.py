@@ -1,0 +1,116 @@
+"""64-bit simhash of a text, and the band split that makes near-duplicate lookups indexable.
+
+Why simhash: two copies of one article on two URLs (print view, AMP page, a
+syndicated copy with another footer) differ in a few words, so an exact
+fingerprint misses them.  Simhash maps similar texts to integers that differ
+in few bits; "near-duplicate" means a Hamming distance of at most
+``MAX_DISTANCE`` bits.
+
+Why bands: comparing a new article with every stored one is O(n).  Split the
+64 bits into four 16-bit bands: two hashes within distance 3 differ in at most
+3 bands, so by the pigeonhole principle they share at least one band exactly.
+The stores keep each band in an indexed column and compare only the
+candidates sharing a band (Manku, Jain and Das Sarma, WWW 2007).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+
+__all__ = ["MAX_DISTANCE", "bands", "hamming", "simhash", "to_signed", "to_unsigned"]
+
+#: Two articles whose simhashes differ in at most this many bits are near-duplicates.
+MAX_DISTANCE = 3
+#: Words per shingle: three keeps word order mattering without making one edit
+#: change too many shingles.
+SHINGLE = 3
+_BITS = 64
+_WORD = re.compile(r"\w+")
+
+
+def _hash64(shingle: str) -> int:
+    """A stable 64-bit hash (Python's ``hash`` changes per process, so it cannot be stored)."""
+    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def simhash(text: str) -> int:
+    """The 64-bit simhash of ``text`` over word 3-shingles, as an unsigned int.
+
+    Words are ``\\w+`` runs, case-folded, so punctuation, spacing and case do
+    not count.  A text of fewer than three words is one shingle; a text with
+    no word hashes to 0.  Each distinct shingle votes once per bit (repeated
+    boilerplate lines do not outvote the article).  On articles of a few
+    hundred words one changed word moves the hash by 0-3 bits, rarely more;
+    very short texts are too small for simhash to be meaningful.
+
+    >>> simhash("")
+    0
+    >>> simhash("The quick brown fox") == simhash("the QUICK, brown fox!")
+    True
+    >>> words = [f"w{i}" for i in range(600)]
+    >>> a = simhash(" ".join(words))
+    >>> b = simhash(" ".join(words[:300] + ["changed"] + words[301:]))
+    >>> hamming(a, b) <= MAX_DISTANCE
+    True
+    >>> 0 <= simhash("any text at all") < 2**64
+    True
+    """
+    words = _WORD.findall(text.casefold())
+    if not words:
+        return 0
+    if len(words) < SHINGLE:
+        shingles = {" ".join(words)}
+    else:
+        shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+    hashes = Counter(format(_hash64(s), "064b") for s in shingles)
+    half = len(hashes) / 2
+    # zip(*...) turns the bit strings into 64 columns; counting "1"s per column
+    # runs in C, which is ~20x faster than shifting each hash 64 times in Python.
+    columns = zip(*hashes, strict=True)
+    bits = "".join("1" if column.count("1") > half else "0" for column in columns)
+    return int(bits, 2)
+
+
+def hamming(a: int, b: int) -> int:
+    """The number of bits in which ``a`` and ``b`` differ.
+
+    >>> hamming(0b1011, 0b0001)
+    2
+    """
+    return (a ^ b).bit_count()
+
+
+def bands(value: int) -> tuple[int, int, int, int]:
+    """The four 16-bit bands of a 64-bit hash, high band first.
+
+    >>> bands(0x0001_0002_0003_0004)
+    (1, 2, 3, 4)
+    """
+    return (
+        (value >> 48) & 0xFFFF,
+        (value >> 32) & 0xFFFF,
+        (value >> 16) & 0xFFFF,
+        value & 0xFFFF,
+    )
+
+
+def to_signed(value: int) -> int:
+    """Store an unsigned 64-bit hash in a signed BIGINT / SQLite INTEGER column.
+
+    >>> to_signed(2**64 - 1)
+    -1
+    >>> to_unsigned(to_signed(2**63)) == 2**63
+    True
+    """
+    return value - (1 << _BITS) if value >= (1 << (_BITS - 1)) else value
+
+
+def to_unsigned(value: int) -> int:
+    """The inverse of :func:`to_signed`.
+
+    >>> to_unsigned(-1) == 2**64 - 1
+    True
+    """
+    return value + (1 << _BITS) if value < 0 else value
