@@ -127,8 +127,8 @@ def classify_block(block: str, *, edge: bool = False, top: bool = False) -> str 
         if any(t in BOILERPLATE_TRIGGERS for t in tokens):
             return "lexicon"
         content_words = [t for t in tokens if t not in BOILERPLATE_FUNCTION_WORDS]
-        if edge and len(content_words) >= 2:
-            return "lexicon"
+        if edge and (len(content_words) >= 2 or (content_words and n <= 2)):
+            return "lexicon"  # 'You may also like', 'Facebook' after the last paragraph
     if top and n <= _MAX_LABEL_WORDS and all(t in SECTION_WORDS for t in tokens):
         return "section"  # 'World News', 'Politik' above the article
     # A label left without its list ('Tags:', 'Themen:') at the end or the start.

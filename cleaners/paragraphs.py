@@ -34,9 +34,13 @@ def join_broken_lines(text: str) -> str:
     'Our goal was to build a treehouse you really like:\n- one\n\nNext.'
     >>> join_broken_lines("One paragraph.\nAnother one.\nA third.")
     'One paragraph.\nAnother one.\nA third.'
-    >>> wrapped = "Prose that was wrapped at a width of some\nforty characters or more, and so\non, over three lines."
-    >>> join_broken_lines(wrapped)
-    'Prose that was wrapped at a width of some forty characters or more, and so on, over three lines.'
+    >>> lines = [
+    ...     "Prose that was wrapped at a fixed width of",
+    ...     "forty characters or more, and so on, over",
+    ...     "a few lines.",
+    ... ]
+    >>> join_broken_lines("\n".join(lines)) == " ".join(lines)
+    True
     >>> join_broken_lines("Roses are red\nViolets are blue\nSugar is sweet")
     'Roses are red\nViolets are blue\nSugar is sweet'
     """

@@ -66,7 +66,13 @@ class Step:
 
 
 def _punctuation(text: str, ctx: Context) -> str:
-    return fix_doubled_punctuation(fix_space_before_punctuation(text, ctx.lang))
+    # Each fix can expose work for the other (' ,, ' -> ' , ' -> ', '): repeat until stable.
+    for _ in range(4):
+        fixed = fix_space_before_punctuation(fix_doubled_punctuation(text), ctx.lang)
+        if fixed == text:
+            break
+        text = fixed
+    return text
 
 
 #: The steps, in the order they run in each round.

@@ -390,22 +390,12 @@ def test_ctrl_c_stops_cleanly(site: TestServer):
     assert stderr.strip() == "scraper: interrupted"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a terminal's Ctrl-C also reaches the idle extraction workers, which print a "
-    "KeyboardInterrupt traceback from conn.recv() in worker._serve ('Process scraper-extract:')",
-)
 def test_ctrl_c_from_a_terminal_prints_no_traceback(site: TestServer):
     code, stderr = _interrupt(site, group=True)
     assert code == 130
     assert "Traceback" not in stderr, stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a closed stdout (`scraper extract ... | head -1`) ends in a BrokenPipeError "
-    "traceback from extract.py's final write instead of a quiet exit",
-)
 def test_closed_stdout_is_not_a_crash():
     proc = subprocess.Popen(
         [SCRAPER, "extract", str(IT_PAGE), "--format", "json"],
@@ -421,6 +411,7 @@ def test_closed_stdout_is_not_a_crash():
     proc.wait(timeout=30)
     proc.stderr.close()
     assert "Traceback" not in err, err
+    assert proc.returncode == 141
 
 
 # -- clean -------------------------------------------------------------------------------

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
 from scraper import __version__
-from scraper.cli.common import EXIT_INTERRUPTED, EXIT_USAGE, configure_logging
+from scraper.cli.common import (
+    EXIT_BROKEN_PIPE,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    configure_logging,
+)
 from scraper.errors import ConfigError
 
 __all__ = ["main"]
@@ -37,7 +43,7 @@ examples:
   scraper clean broken.txt --lang it --explain
 
 exit codes: 0 all succeeded, 1 some inputs failed, 2 usage or configuration
-error, 3 nothing succeeded, 130 interrupted.
+error, 3 nothing succeeded, 130 interrupted, 141 stdout closed by the reader.
 """
 
 
@@ -84,4 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("scraper: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, and keep Python's
+        # final flush of stdout from raising again at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     return code

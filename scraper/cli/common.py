@@ -11,6 +11,7 @@ from scraper.config import Config, FetchConfig
 from scraper.errors import ConfigError
 
 __all__ = [
+    "EXIT_BROKEN_PIPE",
     "EXIT_INTERRUPTED",
     "EXIT_NOTHING",
     "EXIT_OK",
@@ -29,6 +30,8 @@ EXIT_PARTIAL = 1
 EXIT_USAGE = 2
 EXIT_NOTHING = 3
 EXIT_INTERRUPTED = 130
+#: stdout was closed by the reader (``| head``): what a shell reports for SIGPIPE.
+EXIT_BROKEN_PIPE = 141
 
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3}
 
@@ -68,6 +71,16 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {text!r}")
+    return value
+
+
 def add_verbosity_flags(parser: argparse.ArgumentParser) -> None:
     """``-v``/``-q``, counted."""
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
@@ -93,6 +106,12 @@ def add_fetch_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--user-agent", metavar="UA", help="User-Agent header and robots.txt agent")
     group.add_argument(
         "--ignore-robots", action="store_true", help="do not obey robots.txt (you take the blame)"
+    )
+    group.add_argument(
+        "--delay",
+        type=_non_negative_float,
+        metavar="SECONDS",
+        help=f"pause between two requests to the same host (default {d.per_host_delay:g})",
     )
     group.add_argument(
         "--header",
@@ -129,6 +148,8 @@ def config_from_flags(args: argparse.Namespace, base: Config | None = None) -> C
         changes["max_size"] = args.max_size
     if getattr(args, "user_agent", None):
         changes["user_agent"] = args.user_agent
+    if getattr(args, "delay", None) is not None:
+        changes["per_host_delay"] = args.delay
     if getattr(args, "ignore_robots", False):
         changes["obey_robots"] = False
     if getattr(args, "header", None):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import signal
 import threading
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -40,6 +41,9 @@ _KNOWN_ERRORS: dict[str, type[ExtractionError]] = {
 
 def _serve(conn: Connection, config: Config) -> None:
     """Worker loop: receive (html, url, encoding), send ("ok", Article) or ("error", name, msg)."""
+    # Ctrl-C in a terminal reaches the whole process group: the parent decides
+    # what stops, and kills workers it no longer wants.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from scraper.extraction.article import extract_article
 
     while True:
@@ -82,7 +86,10 @@ class ExtractionPool:
         self._started = 0
         self._closed = False
         # forkserver: a clean child without the parent's threads or sockets.
+        # The server imports the extraction stack once, so that every worker,
+        # and every replacement of a killed one, starts warm.
         self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["scraper.extraction.article"])
 
     def __enter__(self) -> ExtractionPool:
         return self
@@ -145,9 +152,12 @@ class ExtractionPool:
                 )
             reply = worker.conn.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
+            worker.process.join(1)
             code = worker.process.exitcode
             self._discard(worker)
-            raise ExtractionError(f"the extraction worker died (exit code {code})") from exc
+            raise ExtractionError(
+                f"the extraction worker died (exit code {code}); its stderr says why"
+            ) from exc
         self._idle.put(worker)
         if reply[0] == "ok":
             article: Article = reply[1]

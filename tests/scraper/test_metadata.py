@@ -108,7 +108,7 @@ def test_json_ld_array_and_nested_main_entity() -> None:
 def test_broken_json_ld_is_skipped_and_logged(caplog: pytest.LogCaptureFixture) -> None:
     broken = '<script type="application/ld+json">{"@type": "Article", "headline": </script>'
     good = ld({"@type": "Article", "headline": "Still fine", "datePublished": "2022-02-02"})
-    with caplog.at_level(logging.DEBUG, logger="scraper.extraction.metadata"):
+    with caplog.at_level(logging.DEBUG, logger="scraper.extraction.jsonld"):
         m = meta_of(page(broken + good))
     assert (m.title, m.date) == ("Still fine", "2022-02-02")
     assert "JSON-LD" in caplog.text

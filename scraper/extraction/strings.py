@@ -1,0 +1,55 @@
+"""String helpers shared by the metadata modules: cleaning and comparing stated values.
+
+Why a module of its own: the scan, JSON-LD, titles, authors and dates all
+clean a stated value the same way (entities, whitespace) and compare names in
+one normal form, so that "Le Monde", "lemonde" and "LE MONDE!" meet.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+__all__ = ["WS", "clean", "norm", "words"]
+
+#: Runs of whitespace.
+WS = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def clean(value: object) -> str | None:
+    """Entities decoded, whitespace collapsed; None if empty or not a string.
+
+    The parser has decoded one level of entities already; CMSs often encode
+    twice (``&amp;#8217;``), so what is left is decoded once more.
+
+    >>> clean("  Caf&eacute;\\n au  lait ")
+    'Café au lait'
+    >>> clean(["a list"]) is None
+    True
+    """
+    if not isinstance(value, str):
+        return None
+    if "&" in value:
+        value = html.unescape(value)
+    value = WS.sub(" ", value).strip()
+    return value or None
+
+
+def norm(value: str) -> str:
+    """Casefold and keep letters and digits only: ``"Le Monde"`` and ``lemonde`` meet.
+
+    >>> norm("Le Monde!")
+    'lemonde'
+    """
+    return _NON_WORD.sub("", unicodedata.normalize("NFKC", value).casefold())
+
+
+def words(value: str) -> set[str]:
+    """The casefolded words of ``value``, punctuation dropped.
+
+    >>> sorted(words("Rain, rain: go away!"))
+    ['away', 'go', 'rain']
+    """
+    return set(_NON_WORD.split(unicodedata.normalize("NFKC", value).casefold())) - {""}
