@@ -51,6 +51,8 @@ _HOME_WORDS = frozenset(
     ["home", "start", "startseite", "homepage", "accueil", "inicio", "início", "voorpagina"]
 )
 _SOCIAL_PREFIXES = ("facebook", "twitter", "whatsapp", "linkedin", "instagram", "youtube")
+#: Single words that, alone after the last paragraph, are sharing widgets.
+_WIDGET_WORDS = frozenset("email mail sms link links rss x pinterest telegram reddit".split())
 RELATED = "related"
 """The category of a 'read also' heading: boilerplate only when nothing real follows."""
 
@@ -127,7 +129,8 @@ def classify_block(block: str, *, edge: bool = False, top: bool = False) -> str 
         if any(t in BOILERPLATE_TRIGGERS for t in tokens):
             return "lexicon"
         content_words = [t for t in tokens if t not in BOILERPLATE_FUNCTION_WORDS]
-        if edge and (len(content_words) >= 2 or (content_words and n <= 2)):
+        widget = all(t.startswith(_SOCIAL_PREFIXES) or t in _WIDGET_WORDS for t in content_words)
+        if edge and (len(content_words) >= 2 or (content_words and n <= 2 and widget)):
             return "lexicon"  # 'You may also like', 'Facebook' after the last paragraph
     if top and n <= _MAX_LABEL_WORDS and all(t in SECTION_WORDS for t in tokens):
         return "section"  # 'World News', 'Politik' above the article
@@ -155,15 +158,18 @@ def remove_boilerplate(text: str) -> str:
         for i, b in enumerate(blocks)
         if _is_content(b) and (len(b) > _MAX_CHARS or not is_boilerplate(b))
     ]
-    first = content[0] if content else len(blocks)
-    last = content[-1] if content else -1
+    # Without a real paragraph there are no edges: a title or a snippet is not furniture.
+    first = content[0] if content else -1
+    last = content[-1] if content else len(blocks)
     content_set = set(content)
     kinds: list[str | None] = []
     for i, block in enumerate(blocks):
         kind = None
         if len(block) <= _MAX_CHARS and i not in content_set:
             edge = i < first or i > last
-            top = i < first or (i < _TOP_LABEL_BLOCKS and sum(1 for c in content if c < i) <= 1)
+            top = bool(content) and (
+                i < first or (i < _TOP_LABEL_BLOCKS and sum(1 for c in content if c < i) <= 1)
+            )
             kind = classify_block(block, edge=edge, top=top)
         kinds.append(kind)
     # A 'see also' heading over a list or short items introduces them: keep it.

@@ -211,7 +211,7 @@ EMOTICON_RE = re.compile(r"[:;]['-]?[)(\]\[DPpOo3/\\|*](?![^\W\d_])")
 # ---------------------------------------------------------------- paragraphs
 
 #: A line that starts a list item (never glued to the line before).
-LIST_ITEM_RE = re.compile(r"\s*(?:[-*•–—·▪►>#|]|\d{1,3}[.)]\s|[a-zA-Z][.)]\s)")
+LIST_ITEM_RE = re.compile(r"\s*(?:[-*•–—·▪►>#|]|\d{1,3}[.)]\s|[a-z][.)]\s|[A-Z]\)\s)")
 #: Short function words that cannot end a sentence or a heading.
 DANGLING_WORDS = frozenset(
     _words(
@@ -359,8 +359,8 @@ BOILERPLATE_VOCAB = frozenset(
     siguiente anterior próximo seguinte volgende vorige następny poprzedni home start
     startseite homepage accueil inicio início voorpagina powered content inhalt tag
     parole chiave mots clés palabras clave palavras chave słowa kluczowe
-    achter laisser material materiał contenuto conteúdo contenido inhoud treść day today
-    giorno jour día dia dag dzień tag tages
+    meld aanmelden inschrijven achter laisser material materiał contenuto conteúdo contenido inhoud treść day today
+    giorno jour día dia dag dzień tag
     """
     )
 )

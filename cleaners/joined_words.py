@@ -75,17 +75,19 @@ MAX_RATE_CONTENT = 0.002
 #: unless all its parts are function words; one-letter affixes need a base this frequent.
 DERIVATION_RATE = 0.3
 DERIVATION_ZIPF = 2.5
-#: Compound evidence: how many known words start with the left part and go on for at
-#: least ``COMPOUND_TAIL`` letters, and end with the right part that way, at most.
+#: Compound evidence: how many of the ``COMPOUND_PROBES`` most frequent words of at least
+#: ``COMPOUND_TAIL`` letters make a known word after the left part, and before the right
+#: part, at most.
 COMPOUND_TAIL = 4
+COMPOUND_PROBES = 20_000
 #: ... in compounding languages (``ziekenhuis|opname`` is a compound);
-COMPOUND_LIMITS = (0, 3)
+COMPOUND_LIMITS = (0, 1)
 #: ... there, for lower-case tokens when nouns are capitalised (no noun compound);
-LOOSE_COMPOUND_LIMITS = (25, 10)
+LOOSE_COMPOUND_LIMITS = (20, 10)
 #: ... in languages that write compounds apart (``beaver|tails`` stays whole);
-OPEN_COMPOUND_LIMITS = (100, 100)
+OPEN_COMPOUND_LIMITS = (20, 20)
 #: ... and for capitalised tokens there (names and brands: ``Castle|frank``).
-CAPITAL_COMPOUND_LIMITS = (20, 20)
+CAPITAL_COMPOUND_LIMITS = (10, 10)
 #: A capitalised token mid-sentence loses only a function word from its end, of at least
 #: ``TITLE_TAIL`` letters, or 2 after ``TITLE_LONG_HEAD`` letters (``Russiain``), and
 #: keeps at least ``TITLE_HEAD`` (``Riveron``, ``Baseus``, ``Malu-da`` stay whole).
@@ -152,7 +154,10 @@ class _Lexicon:
     probe_endings: dict[str, int]
     compounding: bool
     noun_capitals: bool
+    #: Frequent words that may end or start a compound.
+    compound_ends: tuple[str, ...] = ()
     affixes: dict[tuple[str, bool], dict[str, int]] = field(default_factory=dict)
+    compound_counts: dict[tuple[str, bool], int] = field(default_factory=dict)
     decisions: dict[tuple[str, bool, bool], tuple[int, ...]] = field(default_factory=dict)
 
     def zipf(self, word: str) -> float:
@@ -164,20 +169,16 @@ class _Lexicon:
         """Probe words that make a known word with ``part`` (after it, or before it).
 
         Keys: a probe's last two letters -> how many ``part + probe`` (``probe + part``)
-        are known words and not rare typos; ``""`` -> their total; ``"*"`` -> how many
-        probes of ``COMPOUND_TAIL`` letters or more make a known word with ``part`` at
-        all (how often it starts, or ends, a compound).
+        are known words and not rare typos; ``""`` -> their total.
         """
         counts = self.affixes.get((part, as_prefix))
         if counts is not None:
             return counts
-        counts = {"": 0, "*": 0}
+        counts = {"": 0}
         freq, probes = self.freq, self.probes
         joined = {part + x: x for x in probes} if as_prefix else {x + part: x for x in probes}
         for word in joined.keys() & freq.keys():
             rest = joined[word]
-            if len(rest) >= COMPOUND_TAIL:
-                counts["*"] += 1
             if freq[word] >= freq[rest] * DERIVED_SHARE:
                 end = probes[rest]
                 counts[end] = counts.get(end, 0) + 1
@@ -186,8 +187,14 @@ class _Lexicon:
         return counts
 
     def compounds(self, part: str, as_prefix: bool) -> int:
-        """How many known words start (or end) with ``part`` and go on for a while."""
-        return self._counts(part, as_prefix)["*"]
+        """How many frequent words make a known compound with ``part`` (after or before it)."""
+        count = self.compound_counts.get((part, as_prefix))
+        if count is None:
+            ends = self.compound_ends
+            joined = {part + x for x in ends} if as_prefix else {x + part for x in ends}
+            count = len(joined & self.freq.keys())
+            self.compound_counts[(part, as_prefix)] = count
+        return count
 
     def productivity(self, part: str, as_prefix: bool, other: str) -> float:
         """How often ``part`` makes known words with probe words that end like ``other``.
@@ -219,6 +226,7 @@ def _lexicon(code: str) -> _Lexicon:
         probe_endings=endings,
         compounding=code in COMPOUNDING,
         noun_capitals=code in NOUN_CAPITALS,
+        compound_ends=tuple(w for w in ranked if len(w) >= COMPOUND_TAIL)[:COMPOUND_PROBES],
     )
 
 

@@ -98,7 +98,7 @@ def _heading_like(block: str) -> bool:
 
 def _continues(prev: str, block: str) -> bool:
     """Tell whether ``block`` is the rest of the sentence that ``prev`` leaves open."""
-    if LIST_ITEM_RE.match(block) or LIST_ITEM_RE.match(prev):
+    if LIST_ITEM_RE.match(block):
         return False
     last = prev[-1:]
     if not (last == "," or (last.isalnum() and last != "_")):
@@ -132,13 +132,16 @@ def join_broken_paragraphs(text: str) -> str:
     if separator not in text:
         return text
     blocks = text.split(separator)
-    out = [blocks[0]]
-    changed = False
-    for block in blocks[1:]:
-        prev = out[-1]
-        if prev.strip() and block.strip() and _continues(prev.rstrip(), block.lstrip()):
-            out[-1] = prev.rstrip() + " " + block.lstrip()
-            changed = True
-        else:
-            out.append(block)
-    return separator.join(out) if changed else text
+    # A join can make the block before continue too ('x\n\ny\n\nz.'): repeat until stable.
+    while True:
+        out = [blocks[0]]
+        for block in blocks[1:]:
+            prev = out[-1]
+            if prev.strip() and block.strip() and _continues(prev.rstrip(), block.lstrip()):
+                out[-1] = prev.rstrip() + " " + block.lstrip()
+            else:
+                out.append(block)
+        if len(out) == len(blocks):
+            break
+        blocks = out
+    return separator.join(blocks)

@@ -195,6 +195,7 @@ def is_supported_language(lang: str | None) -> bool:
 
 
 _TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]")
+_REFINE_CHARS = 400
 
 
 def diff(old: str, new: str) -> list[tuple[int, str, str]]:
@@ -210,9 +211,13 @@ def diff(old: str, new: str) -> list[tuple[int, str, str]]:
     limit = min(len(old), len(new))
     while start < limit and old[start] == new[start]:
         start += 1
+    while start and not old[start - 1].isspace():
+        start -= 1  # back to a word boundary: 'S|hare' vs 'S|ure' is not an edit inside a word
     end = 0
     while end < limit - start and old[-1 - end] == new[-1 - end]:
         end += 1
+    while end and not old[len(old) - end].isspace():
+        end -= 1
     a, b = old[start : len(old) - end], new[start : len(new) - end]
     if not a or not b:
         return [(start, a, b)] if a or b else []
@@ -223,8 +228,18 @@ def diff(old: str, new: str) -> list[tuple[int, str, str]]:
     out: list[tuple[int, str, str]] = []
     matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag != "equal":
-            out.append((start + offsets[i1], "".join(ta[i1:i2]), "".join(tb[j1:j2])))
+        if tag == "equal":
+            continue
+        old_part, new_part = "".join(ta[i1:i2]), "".join(tb[j1:j2])
+        at = start + offsets[i1]
+        if tag == "replace" and len(old_part) + len(new_part) <= _REFINE_CHARS:
+            # Small replacements are refined to characters: 'p> .p>' -> '. ' is two deletions.
+            chars = difflib.SequenceMatcher(None, old_part, new_part, autojunk=False)
+            for op, a1, a2, b1, b2 in chars.get_opcodes():
+                if op != "equal":
+                    out.append((at + a1, old_part[a1:a2], new_part[b1:b2]))
+        else:
+            out.append((at, old_part, new_part))
     return out
 
 
@@ -246,7 +261,11 @@ def _split_blocks(position: int, old: str, new: str) -> list[tuple[int, str, str
             continue  # a separator before the first block belongs to that block
         parts.append((position + start, old[start : match.start()], ""))
         start = match.start()
-    parts.append((position + start, old[start:], ""))
+    if old[start:].strip() or not parts:
+        parts.append((position + start, old[start:], ""))
+    else:  # a trailing separator belongs to the last block
+        pos, text, _ = parts.pop()
+        parts.append((pos, text + old[start:], ""))
     return parts
 
 

@@ -210,7 +210,7 @@ def _missing(match: re.Match[str], lang: str | None) -> str:
     if mark in ",;:":
         if close:
             return keep
-        if len(before) < 2 and not (one_letter_word or after_number):
+        if len(before) < 2 and not ((one_letter_word and len(word) >= 2) or after_number):
             return keep  # 'x,y'
         if mark == ":" and (
             before.lower() in _URL_SCHEMES or (before.isupper() and word.islower())

@@ -43,22 +43,30 @@ def _is_fragment(match: re.Match[str]) -> bool:
         single = len(tag) == 1 and not match.group().startswith("</")
         return not (single and before.isalnum() and _letters_before(line, start) < 2)
     if match.group("gluednext") is not None:
-        # '<emSi', '<pKosten': a tag start glued to the next word, after a space.
-        return not before or before.isspace()
+        # '<emSi', '<pKosten': a tag start glued to the next word, after a space;
+        # not '<placeholder>' or '<Alt>', which are whole bracketed words.
+        run = re.match(r"[^\W\d_]*", line[end:])
+        closed = run is not None and line[end + run.end() : end + run.end() + 1] == ">"
+        return (not before or before.isspace()) and not closed
     # A bare 'tag>' with no '<'.
     tag = match.group("t4")
     if has_attrs:
         return True  # 'div class="x">'
     if after.isdigit() or (after and after in "=<>"):
         return False  # p>0.05
+    single = len(tag) == 1 and not match.group().startswith("/")
     if at_line_start:
+        if single and after.isalpha() and not line[end + 1 : end + 2].isalpha():
+            return False  # 'a>b' alone on a line is a comparison
+        if single and re.match(r"\s*\d+[.,]\d", line[end:]):
+            return False  # 'p> 0.05' opening a line
         return True  # 'span>E tutto', 'i> 4600 Menschen' opening a line
     if before.isdigit():
         return len(tag) > 1 and (not after or after.isspace())  # '29br> septembre', not '5b>'
     if after.isalpha():
         run = re.match(r"[^\W\d_]+", line[end:])
         return run is not None and len(run.group()) >= 2  # 'p>aufgrund', not 'a>b'
-    if len(tag) == 1 and not match.group().startswith("/") and not before.isalpha():
+    if single and not before.isalpha():
         rest = line[end:].lstrip()
         if rest and (rest[0].isdigit() or rest[0] in "=<>"):
             return False  # 'p> 0.05', 'i> 0' in running text

@@ -90,6 +90,10 @@ class ExtractConfig:
     #: Detect the language from the text when the page does not declare it,
     #: and override a declared one when detection is confident.
     detect_language: bool = True
+    #: Characters of body text read for a first language guess; only when that
+    #: guess is unsure is a longer sample read.  Detection time grows with the
+    #: sample, and a few hundred characters settle almost every page.
+    language_sample: int = 600
     #: Fewer words than this in the body means the page holds no article.
     min_words: int = 8
     #: Deadline in seconds for one extraction in a worker process (CLI, crawl).

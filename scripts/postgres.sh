@@ -90,7 +90,7 @@ else
     done
     say "starting on 127.0.0.1:$PORT"
     as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 start \
-        -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off" >&2 || {
+        -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA" >&2 || {
         say "the server did not start; its log:"
         tail -n 20 "$DATA/server.log" >&2
         exit 1

@@ -1,10 +1,17 @@
 """From one HTML document to an :class:`~scraper.models.Article`.
 
-The document is parsed twice at most: once by selectolax (metadata, page
-checks) and once by trafilatura's lxml pipeline (body text).  Both are fast
-C parsers; trafilatura runs in its ``fast`` mode (no fallback extractors),
-which keeps the whole extraction, metadata and cleaning included, within the
-time trafilatura's default mode needs for the text alone.
+The document is parsed by selectolax once (metadata, page type, checks) and
+by trafilatura's lxml pipeline once (body text) on the common path.
+trafilatura runs in its ``fast`` mode (no fallback extractors), which keeps
+the whole extraction, metadata and cleaning included, within the time
+trafilatura's default mode needs for the text alone.
+
+The expensive work runs only when that body looks wrong, i.e. when it holds
+less than :data:`SUSPECT_BELOW` of the page's visible words.  Then the page's
+main-region text (``region.py``) is weighed against it (``pagetype.py``):
+listings, collections and service pages get the region, declared articles
+and products keep trafilatura's body, or its full pass with the fallback
+extractors when the fast one kept almost nothing.
 """
 
 from __future__ import annotations
@@ -14,14 +21,17 @@ import re
 
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
+from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
 import cleaners
 from cleaners.language import detect_language
-from scraper.config import Config
+from scraper.config import Config, ExtractConfig
 from scraper.errors import ExtractionError, NoArticleError
 from scraper.extraction.metadata import Metadata, extract_metadata
-from scraper.extraction.walls import looks_like_wall
+from scraper.extraction.pagetype import PageType, page_type, prefers_region
+from scraper.extraction.region import region_text
+from scraper.extraction.walls import has_login_form, looks_like_wall
 from scraper.fetching.charset import decode_document
 from scraper.models import Article
 
@@ -31,12 +41,19 @@ logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+")
 
-#: When trafilatura's fast pass keeps less than this share of the page's
-#: visible text, the page is probably not a plain article (forum, service
-#: page...) and the full pass with its fallback extractors runs too.
+#: trafilatura's fast body is trusted when it holds at least this share of the
+#: page's visible words.  Below it the page is probably not a plain article
+#: (listing, forum, service page...) and the other candidates are weighed.
+#: News articles almost never fall below it, so their speed is untouched.
+SUSPECT_BELOW = 0.2
+#: Below this share the full pass (with trafilatura's fallback extractors)
+#: runs too, unless the region text was preferred...
 FALLBACK_BELOW = 0.1
-#: The full pass replaces the fast one only when it finds this many times more text.
-FALLBACK_GAIN = 3.0
+#: ... and replaces the fast body when it finds this many times more words.
+FALLBACK_GAIN = 1.5
+
+#: Where the body came from, for the Markdown rendering and the debug log.
+_FAST, _FULL, _REGION = "fast", "full", "region"
 
 
 def _norm(text: str) -> str:
@@ -82,11 +99,16 @@ def _drop_leading_headline(paragraphs: list[str], headlines: set[str]) -> list[s
     return paragraphs[start:]
 
 
-def _visible_length(tree: LexborHTMLParser) -> int:
-    """Characters of visible text in <body> (scripts and styles removed from ``tree``)."""
+def _count(text: str) -> int:
+    """Words, as ``\\w+`` tokens (the unit every threshold here is in)."""
+    return len(_WORD.findall(text))
+
+
+def _visible_words(tree: LexborHTMLParser) -> int:
+    """Words of visible text in <body>; removes scripts and styles from ``tree``."""
     tree.strip_tags(["script", "style", "noscript", "template"])
     body = tree.body
-    return len(body.text(deep=True, separator=" ")) if body is not None else 0
+    return _count(body.text(deep=True, separator=" ")) if body is not None else 0
 
 
 def _body_text(source: str, url: str | None, include_tables: bool, fast: bool) -> str:
@@ -102,21 +124,44 @@ def _body_text(source: str, url: str | None, include_tables: bool, fast: bool) -
         )
     except (ValueError, TypeError, RecursionError) as exc:
         raise ExtractionError(f"trafilatura failed on the document: {exc}") from exc
-    return (doc.text or "") if doc is not None else ""
+    return (doc.text or "") if isinstance(doc, Document) else ""
 
 
-def _markdown(source: str, url: str | None, include_tables: bool) -> str | None:
+def _choose_body(
+    source: str, url: str | None, tree: LexborHTMLParser, kind: PageType, opts: ExtractConfig
+) -> tuple[str, str]:
+    """The body text and where it came from (``fast``, ``full`` or ``region``).
+
+    ``tree`` is consumed: scripts, then the page's chrome, are stripped from it.
+    """
+    fast = _body_text(source, url, opts.include_tables, fast=True)
+    fast_words = _count(fast)
+    visible = _visible_words(tree)
+    if fast_words >= SUSPECT_BELOW * visible:
+        return fast, _FAST
+    region = region_text(tree)
+    if prefers_region(kind, fast_words, _count(region)):
+        logger.debug("body from the main region (%s)", kind)
+        return region, _REGION
+    if fast_words < FALLBACK_BELOW * visible:
+        fuller = _body_text(source, url, opts.include_tables, fast=False)
+        if _count(fuller) > FALLBACK_GAIN * fast_words:
+            return fuller, _FULL
+    return fast, _FAST
+
+
+def _markdown(source: str, url: str | None, include_tables: bool, fast: bool) -> str | None:
     """The body as Markdown (a second, formatting-preserving pass; only when asked)."""
     doc = trafilatura.bare_extraction(
         source,
         url=url,
-        fast=True,
+        fast=fast,
         include_comments=False,
         include_tables=include_tables,
         include_formatting=True,
         with_metadata=False,
     )
-    return xmltotxt(doc.body, True) if doc is not None else None
+    return xmltotxt(doc.body, True) if isinstance(doc, Document) else None
 
 
 def _to_paragraphs(text: str) -> list[str]:
@@ -124,10 +169,17 @@ def _to_paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
-def _choose_language(declared: str | None, text: str, detect: bool) -> tuple[str | None, str | None]:
-    """A confident detection wins over a template's ``lang``; else the declared one."""
-    if detect:
-        found = detect_language(text)
+def _choose_language(
+    declared: str | None, text: str, opts: ExtractConfig
+) -> tuple[str | None, str | None]:
+    """A confident detection wins over a template's ``lang``; else the declared one.
+
+    A short sample is read first; only an unsure guess reads the longer one.
+    """
+    if opts.detect_language:
+        found = detect_language(text[: opts.language_sample])
+        if found is None and len(text) > opts.language_sample:
+            found = detect_language(text)
         if found is not None:
             return found, "detected"
     if declared:
@@ -161,25 +213,26 @@ def extract_article(
     meta = extract_metadata(tree, url)
     opts = config.extract
     headlines = _headline_forms(tree, meta)
-    body = _body_text(source, url, opts.include_tables, fast=True)
-    if len(body) < FALLBACK_BELOW * _visible_length(tree):
-        fuller = _body_text(source, url, opts.include_tables, fast=False)
-        if len(fuller) > FALLBACK_GAIN * len(body):
-            body = fuller
+    kind = page_type(tree, url)
+    login_form = has_login_form(tree)
+    body, origin = _choose_body(source, url, tree, kind, opts)
     paragraphs = _drop_leading_headline(_to_paragraphs(body), headlines)
     text = "\n\n".join(paragraphs)
-    words = len(_WORD.findall(text))
-    if words < opts.min_words or looks_like_wall(tree, text):
+    words = _count(text)
+    if words < opts.min_words or looks_like_wall(text, login_form=login_form):
         raise NoArticleError(
             f"no article found ({words} words of body text)"
             + (f" at {url}" if url else "")
             + "; the page may need JavaScript, a consent or a login"
         )
-    language, language_source = _choose_language(meta.language, text, opts.detect_language)
+    language, language_source = _choose_language(meta.language, text, opts)
     markdown = None
     if opts.markdown:
-        lines = (_markdown(source, url, opts.include_tables) or "").split("\n")
-        markdown = "\n".join(_drop_leading_headline(lines, headlines))
+        if origin == _REGION:  # plain blocks: there is no markup to render
+            markdown = text
+        else:
+            rendered = _markdown(source, url, opts.include_tables, fast=origin == _FAST) or ""
+            markdown = "\n".join(_drop_leading_headline(rendered.split("\n"), headlines))
     if opts.clean:
         text = cleaners.clean(text, language, title=meta.title, config=config.clean)
         if markdown is not None:
@@ -199,7 +252,7 @@ def extract_article(
         image=meta.image,
         tags=meta.tags,
         categories=meta.categories,
-        word_count=len(_WORD.findall(text)),
+        word_count=_count(text),
         markdown=markdown,
         language_source=language_source,
     )

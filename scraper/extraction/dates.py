@@ -14,7 +14,9 @@ import datetime as dt
 import re
 from typing import NamedTuple
 
-__all__ = ["ParsedDate", "parse_date"]
+from scraper.extraction import selectors as sel
+
+__all__ = ["ParsedDate", "find_date", "parse_date"]
 
 #: Dates before this year are far more often noise (copyright lines, IDs) than
 #: publication dates of a web page.
@@ -31,45 +33,18 @@ _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?\s
 # 17/01/2025, 01.17.2025, 17-01-2025: day and month order is resolved below
 _DMY = re.compile(r"(?<!\d)(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)")
 
-#: Month names and abbreviations of the languages we meet most, lower-case.
-_MONTHS: dict[str, int] = {}
-for _names in (
-    # English
-    "january february march april may june july august september october november december",
-    "jan feb mar apr may jun jul aug sep oct nov dec",
-    # German
-    "januar februar märz april mai juni juli august september oktober november dezember",
-    "jän feb mär apr mai jun jul aug sept okt nov dez",
-    # French
-    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
-    "janv févr mars avr mai juin juil août sept oct nov déc",
-    # Italian
-    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
-    "gen feb mar apr mag giu lug ago set ott nov dic",
-    # Spanish
-    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
-    "ene feb mar abr may jun jul ago sep oct nov dic",
-    # Portuguese
-    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
-    "jan fev mar abr mai jun jul ago set out nov dez",
-    # Dutch
-    "januari februari maart april mei juni juli augustus september oktober november december",
-    "jan feb mrt apr mei jun jul aug sep okt nov dec",
-):
-    for _i, _name in enumerate(_names.split(), start=1):
-        _MONTHS.setdefault(_name, _i)
-_MONTHS["sept"] = 9
-
-_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# Written-out dates: the month is any word, looked up in ``selectors.MONTHS``.
+_WORD = r"([^\W\d_]{3,}?)\.?"
 # January 17, 2025 / Jan. 17th 2025
-_MDY_TEXT = re.compile(
-    rf"(?<!\w)({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
-)
-# 17 January 2025 / 17. Januar 2025 / 17 de enero de 2025 / 1er janvier 2025
+_MDY_TEXT = re.compile(rf"(?<!\w){_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)")
+# 17 January 2025 / 17. Januar 2025 / 17 de enero de 2025 / 1er janvier 2025 / 8 июня 2023
 _DMY_TEXT = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|º|°)?\.?\s+(?:de\s+)?({_MONTH_ALT})\.?,?\s+(?:de\s+)?(\d{{4}})(?!\d)",
-    re.IGNORECASE,
+    rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th|er|º|°|\.)?\s*(?:de\s+|d')?{_WORD},?\s+(?:de\s+|del\s+)?(\d{{4}})(?!\d)"
 )
+# 2023 Jan 7 (PubMed) / 2023. június 8. (Hungarian)
+_YMD_TEXT = re.compile(rf"(?<!\d)(\d{{4}})\.?\s+{_WORD}\s+(\d{{1,2}})(?!\d)")
+# 2023年6月8日 / 2023년 6월 8일
+_CJK = re.compile(r"(?<!\d)(\d{4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 
 
 class ParsedDate(NamedTuple):
@@ -107,6 +82,7 @@ def parse_date(value: str, *, day_first: bool = True) -> ParsedDate | None:
     ``day_first`` settles ``03/04/2025`` when neither number is above 12
     (False for US-style pages).  Years before 1995 or after next year are
     refused: they are copyright lines or identifiers, not publication dates.
+    Month names are read in the languages of ``selectors.MONTHS``.
 
     >>> parse_date("2025-01-17T08:30:00+01:00")
     ParsedDate(day='2025-01-17', iso='2025-01-17T08:30:00+01:00')
@@ -114,22 +90,34 @@ def parse_date(value: str, *, day_first: bool = True) -> ParsedDate | None:
     '2024-01-07'
     >>> parse_date("17. März 2023").day
     '2023-03-17'
+    >>> parse_date("18 de junio de 2024").day
+    '2024-06-18'
     >>> parse_date("version 3.2.1") is None
     True
     """
-    value = value.strip()
-    if not value:
+    found = find_date(value, day_first=day_first)
+    return found[0] if found else None
+
+
+def find_date(value: str, *, day_first: bool = True) -> tuple[ParsedDate, int] | None:
+    """Like :func:`parse_date`, with the offset in ``value`` where the date starts.
+
+    The words before the date are its label ("Updated", "Posted on"), which
+    tell a revision from the first publication.
+
+    >>> find_date("Last updated: 8 June 2023")
+    (ParsedDate(day='2023-06-08', iso='2023-06-08'), 14)
+    """
+    if not value or not any(c.isdigit() for c in value):
         return None
-    m = _ISO.search(value)
-    if m:
-        date = _valid(int(m[1]), int(m[3]), int(m[4]))
-        if date is None:
-            return None
-        iso = date.isoformat()
-        if m[5] is not None:
-            seconds = f":{int(m[7]):02d}" if m[7] else ":00"
-            iso = f"{iso}T{int(m[5]):02d}:{m[6]}{seconds}{_zone(m[8])}"
-        return ParsedDate(date.isoformat(), iso)
+    # the first date in the text: "Posted 2024-05-01, updated June 8, 2024"
+    candidates = [
+        found
+        for found in (_iso_date(value), _written_date(value), _numeric_date(value, day_first))
+        if found is not None
+    ]
+    if candidates:
+        return min(candidates, key=lambda found: found[1])
     m = _COMPACT.match(value)
     if m:
         date = _valid(int(m[1]), int(m[2]), int(m[3]))
@@ -138,28 +126,69 @@ def parse_date(value: str, *, day_first: bool = True) -> ParsedDate | None:
         iso = date.isoformat()
         if m[4] is not None:
             iso = f"{iso}T{m[4]}:{m[5]}:{m[6] or '00'}"
-        return ParsedDate(date.isoformat(), iso)
-    m = _MDY_TEXT.search(value)
-    if m:
-        date = _valid(int(m[3]), _MONTHS.get(m[1].lower(), 0), int(m[2]))
-        return ParsedDate(date.isoformat(), date.isoformat()) if date else None
-    m = _DMY_TEXT.search(value)
-    if m:
-        date = _valid(int(m[3]), _MONTHS.get(m[2].lower(), 0), int(m[1]))
-        return ParsedDate(date.isoformat(), date.isoformat()) if date else None
-    m = _DMY.search(value)
-    if m:
-        first, second, year = int(m[1]), int(m[3]), int(m[4])
-        if first > 12 or (day_first and second <= 12):
-            date = _valid(year, second, first)
-        else:
-            date = _valid(year, first, second)
-        return ParsedDate(date.isoformat(), date.isoformat()) if date else None
+        return ParsedDate(date.isoformat(), iso), m.start(1)
+    value = value.strip()
     if value.isascii() and value.isdigit() and len(value) in (10, 13):
         # Unix timestamps (seconds or milliseconds) in some JSON-LD and meta tags
         stamp = dt.datetime.fromtimestamp(int(value) / (1000 if len(value) == 13 else 1), tz=dt.UTC)
         date = _valid(stamp.year, stamp.month, stamp.day)
         if date is None:
             return None
-        return ParsedDate(date.isoformat(), stamp.isoformat(timespec="seconds"))
+        return ParsedDate(date.isoformat(), stamp.isoformat(timespec="seconds")), 0
     return None
+
+
+def _iso_date(value: str) -> tuple[ParsedDate, int] | None:
+    """``2025-01-17``, ``2025/01/17``, ``2025.01.17``, with the time and zone if given."""
+    m = _ISO.search(value)
+    if m is None:
+        return None
+    date = _valid(int(m[1]), int(m[3]), int(m[4]))
+    if date is None:
+        return None
+    iso = date.isoformat()
+    if m[5] is not None:
+        # the date as written, in the page's own zone: never moved to UTC
+        seconds = f":{int(m[7]):02d}" if m[7] else ":00"
+        iso = f"{iso}T{int(m[5]):02d}:{m[6]}{seconds}{_zone(m[8])}"
+    return ParsedDate(date.isoformat(), iso), m.start()
+
+
+def _numeric_date(value: str, day_first: bool) -> tuple[ParsedDate, int] | None:
+    """``17/01/2025``, ``01.17.2025``, ``17-01-2025``; ``day_first`` settles ``03/04/2025``."""
+    m = _DMY.search(value)
+    if m is None:
+        return None
+    first, second, year = int(m[1]), int(m[3]), int(m[4])
+    if first > 12 or (day_first and second <= 12):
+        date = _valid(year, second, first)
+    else:
+        date = _valid(year, first, second)
+    return (ParsedDate(date.isoformat(), date.isoformat()), m.start()) if date else None
+
+
+def _written_date(value: str) -> tuple[ParsedDate, int] | None:
+    """A date with its month written out ("Jun 8, 2023", "8. Juni 2023", "2023年6月8日")."""
+    best: tuple[int, dt.date] | None = None
+    for pattern, order in ((_MDY_TEXT, "mdy"), (_DMY_TEXT, "dmy"), (_YMD_TEXT, "ymd")):
+        for m in pattern.finditer(value):
+            if best is not None and m.start() >= best[0]:
+                break
+            if order == "mdy":
+                month, day, year = sel.MONTHS.get(m[1].casefold(), 0), m[2], m[3]
+            elif order == "dmy":
+                day, month, year = m[1], sel.MONTHS.get(m[2].casefold(), 0), m[3]
+            else:
+                year, month, day = m[1], sel.MONTHS.get(m[2].casefold(), 0), m[3]
+            date = _valid(int(year), month, int(day)) if month else None
+            if date is not None:
+                best = (m.start(), date)
+                break
+    m = _CJK.search(value)
+    if m and (best is None or m.start() < best[0]):
+        date = _valid(int(m[1]), int(m[2]), int(m[3]))
+        if date is not None:
+            best = (m.start(), date)
+    if best is None:
+        return None
+    return ParsedDate(best[1].isoformat(), best[1].isoformat()), best[0]

@@ -21,13 +21,13 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.extraction import selectors as sel
 from scraper.extraction.authors import choose_author
 from scraper.extraction.jsonld import Ld, ld_first, pick_json_ld
 from scraper.extraction.page_dates import DateStatements, choose_dates
-from scraper.extraction.scan import Found, meta_first, region, scan
+from scraper.extraction.scan import Found, foreign_marks, meta_first, region, scan
 from scraper.extraction.strings import clean, norm
 from scraper.extraction.titles import choose_title, site_keys
 
@@ -79,6 +79,7 @@ def extract_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     names = [n for n in (sitename, *ld.sitenames, meta_first(found, sel.SITENAME_META[1:])) if n]
     host = site_keys([], url)
     language = language_of(found, ld)
+    title = choose_title(found, ld, site_keys(names, url))
     dates = choose_dates(
         DateStatements(
             article_ld=ld.article,
@@ -87,14 +88,15 @@ def extract_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
             item_published=found.item_published,
             item_modified=found.item_modified,
             dated=found.dated,
-            h1_nodes=found.h1_nodes,
+            headline=_headline(found, title),
             byline_nodes=(found.author_nodes + found.link_nodes[:2] + found.bylines)[:5],
         ),
         region,
+        foreign_marks,
         day_first=language not in (None, "en"),
     )
     return Metadata(
-        title=choose_title(found, ld, site_keys(names, url)),
+        title=title,
         author=choose_author(found, ld, {norm(n) for n in names} - ld.persons, host),
         date=dates.day.day if dates.day else None,
         date_published=dates.published.iso if dates.published else None,
@@ -122,6 +124,21 @@ def extract_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
 # --------------------------------------------------------------------------
 # the other fields
 # --------------------------------------------------------------------------
+
+
+def _headline(found: Found, title: str | None) -> LexborNode | None:
+    """The <h1> that carries the chosen title (the first <h1> when none does).
+
+    On many templates the first <h1> is the site's logo or a menu; the dates
+    printed next to the headline are read around the right one.
+    """
+    key = norm(title) if title else ""
+    if key:
+        for node, text in zip(found.h1_nodes, found.h1, strict=False):
+            h1 = norm(text)
+            if h1 and (h1 in key or key in h1):
+                return node
+    return found.h1_nodes[0] if found.h1_nodes else None
 
 
 def language_of(found: Found, ld: Ld) -> str | None:

@@ -1,10 +1,12 @@
 """The page's publication and modification dates: which statement to believe.
 
 Why a module of its own: a page may state several dates (JSON-LD, <meta>
-tags, microdata, ``<time>`` and dated elements, the dateline under the
+tags, microdata, ``<time>`` and dated elements, the line under the
 headline), some of them about other things (a modification, a comment, a
-related article, the copyright year).  :func:`choose_dates` ranks them; the
-values are parsed by :mod:`scraper.extraction.dates`.
+related article, the copyright year), and they often disagree.
+:func:`choose_dates` ranks them; the values are parsed by
+:mod:`scraper.extraction.dates` and the header's printed dates are found by
+:mod:`scraper.extraction.datelines`.
 
 No date is ever guessed: the body text is not searched, and "today" is never
 a fallback.
@@ -12,33 +14,32 @@ a fallback.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from selectolax.lexbor import LexborNode
 
 from scraper.extraction import selectors as sel
+from scraper.extraction.datelines import HeaderDates, byline_date, header_dates
 from scraper.extraction.dates import ParsedDate, parse_date
 
 __all__ = ["DateStatements", "PageDates", "Region", "choose_dates"]
 
-# --------------------------------------------------------------------------
-# choosing the page's dates
-# --------------------------------------------------------------------------
-
 #: ``region(node)`` -> (node is in a block foreign to the article, class words
 #: of the node and its ancestors).  Supplied by the metadata scan.
 Region = Callable[[LexborNode], tuple[bool, str]]
+#: ``foreign_marks(attributes)``: do an element's class and id mark it as
+#: comments, related links, a menu...?  Supplied by the metadata scan.
+ForeignMarks = Callable[[dict[str, str | None]], bool]
 
 _MODIFIED_CLASS = re.compile(r"updated|modified|last-edit")
-_MODIFIED_LABEL = re.compile(r"updated|modified|revised|aktualisiert|mis à jour|aggiornato", re.I)
 #: A <meta> name that states some date but not the publication's.
 _OTHER_DATE_META = re.compile(
     r"modif|updat|expir|valid|start|end|event|birth|review|revis|last|copyright"
 )
-_WS = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +58,8 @@ class DateStatements:
     item_modified: Sequence[str]
     #: Elements that say they hold a date: <time>, date-ish class or itemprop, bylines.
     dated: Sequence[LexborNode]
-    #: The first <h1> elements.
-    h1_nodes: Sequence[LexborNode]
+    #: The <h1> that carries the article's headline, if any.
+    headline: LexborNode | None
     #: The author's byline elements and links.
     byline_nodes: Sequence[LexborNode]
 
@@ -71,7 +72,7 @@ class PageDates(NamedTuple):
     #: The last modification date.
     modified: ParsedDate | None
     #: The date to report: the publication date, else the modification date
-    #: that the article itself states (its JSON-LD, an "Updated" line).
+    #: that the article itself states (its JSON-LD, an "Updated" line in its header).
     day: ParsedDate | None
 
 
@@ -99,9 +100,6 @@ def _element_dates(
     modified: ParsedDate | None = None
     days: set[str] = set()
     for node in statements.dated[:40]:
-        foreign, marks = region(node)
-        if foreign:
-            continue
         attrs = node.attributes
         text = ""
         value = attrs.get("datetime") or attrs.get("content")
@@ -113,67 +111,19 @@ def _element_dates(
         parsed = parse_date(value, day_first=day_first)
         if parsed is None:
             continue
+        # the region walk costs more than parsing: only for elements with a date
+        foreign, marks = region(node)
+        if foreign:
+            continue
         days.add(parsed.day)
         marks = f"{marks} {attrs.get('itemprop') or ''}".casefold()
-        if _MODIFIED_CLASS.search(marks) or _MODIFIED_LABEL.search(text):
+        if _MODIFIED_CLASS.search(marks) or sel.DATE_UPDATED_LABEL.search(text):
             modified = modified or parsed
         else:
             published = published or parsed
         if len(days) >= 5:
             return None, None  # five different dates: the cards of a listing
     return published, modified
-
-
-def _next_elements(node: LexborNode, limit: int) -> Iterator[LexborNode]:
-    sibling = node.next
-    while sibling is not None and limit > 0:
-        if sibling.is_element_node:
-            yield sibling
-            limit -= 1
-        sibling = sibling.next
-
-
-def _short_date(node: LexborNode, max_words: int, day_first: bool) -> ParsedDate | None:
-    """The date on a short line ("Dec 26, 2025 · 5 min read"), not in a sentence.
-
-    A line of more than ``max_words`` words, one that ends like a sentence,
-    or one labelled "Updated" does not count.
-    """
-    text = node.text(separator=" ")
-    if len(text) > 20 * max_words:
-        return None
-    text = _WS.sub(" ", text).strip()
-    if len(text.split()) > max_words or text.endswith((".", "!", "?")):
-        return None
-    if _MODIFIED_LABEL.search(text):
-        return None
-    return parse_date(text, day_first=day_first)
-
-
-def _dateline(statements: DateStatements, region: Region, day_first: bool) -> ParsedDate | None:
-    """The date printed in the headline block: under the <h1>, or in the byline.
-
-    Templates without markup for dates still print the publication date in the
-    article's header: the line under the headline, or the byline itself
-    ("By Jane Doe - Mar 27, 2024").  Only these short lines are read.
-    """
-    for h1 in statements.h1_nodes[:1]:
-        for anchor in (h1, h1.parent):
-            if anchor is None:
-                continue
-            for sibling in _next_elements(anchor, 2):
-                if not region(sibling)[0]:
-                    parsed = _short_date(sibling, 10, day_first)
-                    if parsed:
-                        return parsed
-    for node in statements.byline_nodes:
-        parent = node.parent
-        for anc in (parent, parent.parent if parent is not None else None):
-            if anc is not None and anc.tag not in ("body", "html") and not region(anc)[0]:
-                parsed = _short_date(anc, 16, day_first)
-                if parsed:
-                    return parsed
-    return None
 
 
 def _generic_date_meta(meta: Mapping[str, Sequence[str]]) -> list[str]:
@@ -192,21 +142,48 @@ def _generic_date_meta(meta: Mapping[str, Sequence[str]]) -> list[str]:
     ]
 
 
-def choose_dates(statements: DateStatements, region: Region, *, day_first: bool) -> PageDates:
-    """The page's publication and modification dates, strongest statement first.
+def _within_a_day(a: ParsedDate, b: ParsedDate) -> bool:
+    """Are two dates the same moment seen from two time zones (at most a day apart)?"""
+    gap = dt.date.fromisoformat(a.day) - dt.date.fromisoformat(b.day)
+    return abs(gap.days) <= 1
 
-    Publication: the article's JSON-LD, the publication <meta> tags
-    (``article:published_time``, ``citation_date``, ``parsely-pub-date``...),
-    microdata, the first dated element of the article, other <meta> names
-    with "publish" or "date" in them, the dateline, and last the JSON-LD
-    ``WebPage``'s ``datePublished``.  Without a publication date, the
-    reported day is the article's own modification date (its JSON-LD, or a
-    dated element labelled "Updated").  A page-level ``article:modified_time``
-    or ``WebPage.dateModified`` alone never makes the reported day: CMSs stamp
-    them on every page, service pages and products included.
+
+def choose_dates(
+    statements: DateStatements, region: Region, foreign_marks: ForeignMarks, *, day_first: bool
+) -> PageDates:
+    """The page's publication and modification dates, the article's own statements first.
+
+    Publication, in this order of trust:
+
+    1. the date printed in the article's header (next to the <h1>, not
+       labelled "Updated"): it is what the page tells its readers, and when
+       it disagrees with the structured data, the structured date is most
+       often the creation of an older draft or the stamp of a CMS migration
+       (on the WCXB pages the printed date was right 9 times out of 12);
+    2. the article's JSON-LD, the publication <meta> tags
+       (``article:published_time``, ``citation_date``, ``parsely-pub-date``...),
+       microdata, where an "Updated" date printed in the header that is at
+       most a day off is the same moment in the publisher's time zone;
+    3. the first dated element of the article (``<time>``, ``class=date``);
+    4. other <meta> names with "publish" or "date" in them;
+    5. the date on the author's byline line.
+
+    Without a publication date, the reported day is the article's own
+    modification date: its JSON-LD ``dateModified``, or an "Updated" date
+    printed in its header.  Page-level stamps never make the reported day:
+    ``article:modified_time``, ``WebPage.datePublished`` and
+    ``WebPage.dateModified`` are set by CMSs on every page, service pages
+    and products included (on the WCXB pages, ``WebPage.datePublished``
+    alone gave 2 right dates and 13 dates on pages that state none), and a
+    "Last modified" line at the foot of a page is the page's, not the article's.
     """
     meta = statements.meta
-    published = (
+    header = (
+        header_dates(statements.headline, foreign_marks, day_first=day_first)
+        if statements.headline is not None
+        else HeaderDates()
+    )
+    structured = (
         _first(
             [o.get("datePublished") or o.get("dateCreated") for o in statements.article_ld],
             day_first,
@@ -214,23 +191,33 @@ def choose_dates(statements: DateStatements, region: Region, *, day_first: bool)
         or _first([v for key in sel.DATE_PUBLISHED_META for v in meta.get(key, ())[:3]], day_first)
         or _first(statements.item_published, day_first)
     )
+    updated = header.updated
+    if structured and updated and structured.day != updated.day and _within_a_day(structured, updated):
+        structured = updated
+    printed = header.published
+    if printed and structured and printed.day == structured.day:
+        printed = structured  # the same day, with the structured data's time
     article_modified = _first([o.get("dateModified") for o in statements.article_ld], day_first)
+    element_published, element_modified = (
+        _element_dates(statements, region, day_first) if not header.listing else (None, None)
+    )
+    published = (
+        printed
+        or structured
+        or element_published
+        or _first(_generic_date_meta(meta), day_first)
+        or (
+            byline_date(statements.byline_nodes, region, day_first=day_first)
+            if not header.listing
+            else None
+        )
+    )
     modified = (
         article_modified
         or _first([v for key in sel.DATE_MODIFIED_META for v in meta.get(key, ())[:3]], day_first)
         or _first(statements.item_modified, day_first)
-    )
-    element_published, element_modified = _element_dates(statements, region, day_first)
-    published = (
-        published
-        or element_published
-        or _first(_generic_date_meta(meta), day_first)
-        or _dateline(statements, region, day_first)
-        or _first([o.get("datePublished") for o in statements.page_ld], day_first)
-    )
-    modified = (
-        modified
+        or header.updated
         or element_modified
         or _first([o.get("dateModified") for o in statements.page_ld], day_first)
     )
-    return PageDates(published, modified, published or article_modified or element_modified)
+    return PageDates(published, modified, published or article_modified or header.updated)

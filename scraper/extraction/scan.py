@@ -22,7 +22,16 @@ from scraper.extraction import selectors as sel
 from scraper.extraction.jsonld import LdIndex, read_json_ld
 from scraper.extraction.strings import clean
 
-__all__ = ["SCAN", "Found", "ancestors", "in_foreign_block", "meta_first", "region", "scan"]
+__all__ = [
+    "SCAN",
+    "Found",
+    "ancestors",
+    "foreign_marks",
+    "in_foreign_block",
+    "meta_first",
+    "region",
+    "scan",
+]
 
 #: Everything the extractor looks at, in one pass over the tree.  Each
 #: case-insensitive substring selector costs a tree walk in lexbor, so the
@@ -180,7 +189,7 @@ _CLASS_WORDS = re.compile(r"[a-z0-9]+")
 _META_BLOCK = re.compile(r"meta|byline|author|date|info")
 
 
-def _foreign_marks(attrs: dict[str, str | None]) -> bool:
+def foreign_marks(attrs: dict[str, str | None]) -> bool:
     """Do an element's class and id say it holds comments, related links, menus...?"""
     marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".casefold()
     if not marks.strip():
@@ -215,7 +224,7 @@ def region(node: LexborNode) -> tuple[bool, str]:
             return True, marks
         elif tag == "footer" or (tag == "aside" and not _META_BLOCK.search(classes)):
             pending = True
-        if _foreign_marks(attrs):
+        if foreign_marks(attrs):
             return True, marks
         if len(marks) < 200:
             marks += f" {classes}"

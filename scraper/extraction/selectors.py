@@ -16,19 +16,23 @@ __all__ = [
     "AUTHOR_LINK",
     "AUTHOR_META",
     "BYLINE_PREFIX",
+    "DATE_LABEL",
     "DATE_MODIFIED_META",
     "DATE_PUBLISHED_META",
+    "DATE_UPDATED_LABEL",
     "DESCRIPTION_META",
     "FOREIGN_WORDS",
     "GENERIC_AUTHORS",
     "HOST_PREFIXES",
     "IMAGE_META",
+    "MONTHS",
     "NAME_HEAD",
     "NAME_PARTICLES",
     "NAME_TAIL",
     "NAME_TAIL_DATE",
     "NOT_AUTHOR",
     "NOT_BYLINE_CLASS",
+    "NOT_PUBLICATION_LABEL",
     "ORG_TYPES",
     "ORG_WORDS",
     "PAGE_TYPES",
@@ -295,5 +299,110 @@ ORG_WORDS = _words(
 AUTHOR_LINK = re.compile(
     r"/(?:authors?|contributors?|writers?|columnists?|reporters?|producers?|u|members?)"
     r"/[^/?#]+/?(?:[?#]|$)",
+    re.IGNORECASE,
+)
+
+# --------------------------------------------------------------------------
+# dates written out
+# --------------------------------------------------------------------------
+
+
+def _months(*lines: str) -> dict[str, int]:
+    """Month names, one line of twelve per language and form, to month numbers."""
+    table: dict[str, int] = {}
+    for line in lines:
+        for number, name in enumerate(line.split(), start=1):
+            table.setdefault(name.casefold(), number)
+    return table
+
+
+#: Month names and abbreviations, lower-case, to month numbers.  Where a
+#: language declines month names, the form used in dates ("8 czerwca 2023",
+#: "8. června 2023", "8 июня 2023") is listed.  The first language to list an
+#: abbreviation wins (every language here agrees on the shared ones).
+MONTHS = _months(
+    # English
+    "january february march april may june july august september october november december",
+    "jan feb mar apr may jun jul aug sep oct nov dec",
+    # German (and Austrian "Jänner")
+    "januar februar märz april mai juni juli august september oktober november dezember",
+    "jänner feb mär apr mai jun jul aug sept okt nov dez",
+    "jän feb mrz apr mai jun jul aug sep okt nov dez",
+    # French
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "janv févr mars avr mai juin juil août sept oct nov déc",
+    "janv fevr mars avr mai juin juil aout sept oct nov dec",
+    # Italian
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "gen feb mar apr mag giu lug ago set ott nov dic",
+    # Spanish
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "ene feb mar abr may jun jul ago sept oct nov dic",
+    "ene feb mar abr may jun jul ago setiembre oct nov dic",
+    # Portuguese
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+    "jan fev mar abr mai jun jul ago set out nov dez",
+    # Catalan
+    "gener febrer març abril maig juny juliol agost setembre octubre novembre desembre",
+    # Dutch
+    "januari februari maart april mei juni juli augustus september oktober november december",
+    "jan feb mrt apr mei jun jul aug sep okt nov dec",
+    # Swedish, Danish, Norwegian
+    "januari februari mars april maj juni juli augusti september oktober november december",
+    "januar februar marts april maj juni juli august september oktober november december",
+    # Polish (genitive, as in dates; and nominative)
+    "stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października"
+    " listopada grudnia",
+    "styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik"
+    " listopad grudzień",
+    # Czech (genitive)
+    "ledna února března dubna května června července srpna září října listopadu prosince",
+    # Romanian
+    "ianuarie februarie martie aprilie mai iunie iulie august septembrie octombrie"
+    " noiembrie decembrie",
+    # Turkish
+    "ocak şubat mart nisan mayıs haziran temmuz ağustos eylül ekim kasım aralık",
+    # Finnish (partitive, as in "8. kesäkuuta 2023")
+    "tammikuuta helmikuuta maaliskuuta huhtikuuta toukokuuta kesäkuuta heinäkuuta elokuuta"
+    " syyskuuta lokakuuta marraskuuta joulukuuta",
+    # Indonesian and Malay
+    "januari februari maret april mei juni juli agustus september oktober november desember",
+    # Russian and Ukrainian (genitive)
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    "січня лютого березня квітня травня червня липня серпня вересня жовтня листопада грудня",
+    # Greek (genitive)
+    "ιανουαρίου φεβρουαρίου μαρτίου απριλίου μαΐου ιουνίου ιουλίου αυγούστου σεπτεμβρίου"
+    " οκτωβρίου νοεμβρίου δεκεμβρίου",
+    # Hungarian
+    "január február március április május június július augusztus szeptember október"
+    " november december",
+)
+
+#: A label saying that the date after it is a later revision, not the first
+#: publication ("Updated", "Last modified", "Aggiornato il", "Mis à jour le").
+DATE_UPDATED_LABEL = re.compile(
+    r"updated|modified|revised|last edit|aktualisiert|geändert|mis à jour|modifié|actualisé"
+    r"|aggiornat|modificat|actualizad|actualitzat|atualizad|bijgewerkt|gewijzigd"
+    r"|zaktualizowan|aktualizacja|uppdaterad|opdateret|oppdatert|aktualizováno|güncellen"
+    r"|actualizat|päivitetty|обновлено|оновлено",
+    re.IGNORECASE,
+)
+
+#: A label saying that the date after it is the article's ("Published", "Posted
+#: on", "Pubblicato il", "Veröffentlicht am", "Publié le", "Opublikowano").
+DATE_LABEL = re.compile(
+    r"publish|posted|post time|released|written|date|pubblicat|veröffentlicht|erschienen"
+    r"|publiziert|publié|mis en ligne|publicad|gepubliceerd|geplaatst|opublikowan|publicerad"
+    r"|udgivet|publisert|publikováno|zveřejněno|yay[ıi]mlan|yay[ıi]nlan|publicat|julkaistu"
+    r"|опубликовано|опубліковано|datum|fecha|data",
+    re.IGNORECASE,
+)
+
+#: A label saying that the date after it is about something else: a member's
+#: sign-up, the last reply of a thread, an event, an offer, a copyright.
+NOT_PUBLICATION_LABEL = re.compile(
+    r"joined|member since|registered|last (?:post|reply|activity|seen|visit)|\brepl(?:y|ied|ies)\b"
+    r"|comment|\bevent|expir|\bends?\b|deadline|valid|\bborn\b|\bsince\b|\bsale\b|©"
+    r"|copyright|\bdue\b|\bstarts\b|\bstarting\b|closing|mitglied seit|membre depuis|iscritto",
     re.IGNORECASE,
 )

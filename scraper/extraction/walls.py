@@ -13,7 +13,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["looks_like_wall"]
+__all__ = ["has_login_form", "looks_like_wall"]
 
 #: Bodies with at least this many words are articles, whatever they mention.
 SHORT_BODY_WORDS = 120
@@ -40,18 +40,30 @@ _LOGIN = re.compile(
 )
 
 
-def looks_like_wall(tree: LexborHTMLParser, text: str) -> bool:
+def has_login_form(tree: LexborHTMLParser) -> bool:
+    """Does the page ask for a password?  Read it before anything strips the form fields.
+
+    >>> has_login_form(LexborHTMLParser('<form><input type="password"></form>'))
+    True
+    """
+    return tree.css_first('input[type="password"]') is not None
+
+
+def looks_like_wall(text: str, *, login_form: bool = False) -> bool:
     """True when a short body is a JavaScript notice, a consent wall or a login form.
 
-    >>> tree = LexborHTMLParser("<body><p>Please enable JavaScript to view this site.</p></body>")
-    >>> looks_like_wall(tree, "Please enable JavaScript to view this site.")
+    ``login_form`` says whether the page has a password field (:func:`has_login_form`).
+
+    >>> looks_like_wall("Please enable JavaScript to view this site.")
     True
-    >>> looks_like_wall(tree, "The council met on Monday to discuss the budget.")
+    >>> looks_like_wall("The council met on Monday to discuss the budget.")
     False
-    >>> looks_like_wall(tree, "We use cookies. Accept all or manage privacy settings.")
+    >>> looks_like_wall("We use cookies. Accept all or manage privacy settings.")
     True
-    >>> looks_like_wall(tree, "The court ruled that consent was never given.")
+    >>> looks_like_wall("The court ruled that consent was never given.")
     False
+    >>> looks_like_wall("Sign in to continue reading.", login_form=True)
+    True
     """
     if len(text.split()) >= SHORT_BODY_WORDS:
         return False
@@ -60,5 +72,4 @@ def looks_like_wall(tree: LexborHTMLParser, text: str) -> bool:
     # One mention of "consent" is news; a wall names several of its terms.
     if len({m.group(0).casefold() for m in _CONSENT.finditer(text)}) >= 2:
         return True
-    has_password = tree.css_first('input[type="password"]') is not None
-    return has_password and _LOGIN.search(text) is not None
+    return login_form and _LOGIN.search(text) is not None

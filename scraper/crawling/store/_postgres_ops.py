@@ -52,7 +52,7 @@ class PostgresOps:
         self.conn = conn
         self._job_ids = job_ids
 
-    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:  # noqa: ANN401 (a scalar of any column type; each caller knows which)
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
@@ -63,7 +63,7 @@ class PostgresOps:
             self.conn.execute(
                 "INSERT INTO jobs (name) VALUES (%s) ON CONFLICT (name) DO NOTHING", (name,)
             )
-        job_id = self._one("SELECT id FROM jobs WHERE name = %s", (name,))
+        job_id: int | None = self._one("SELECT id FROM jobs WHERE name = %s", (name,))
         if job_id is not None:
             self._job_ids[name] = job_id
         return job_id
@@ -289,7 +289,8 @@ class PostgresOps:
     def set_host_delay(self, job: str, host: str, delay: dt.timedelta) -> None:
         self.conn.execute(
             """INSERT INTO hosts (job_id, host, delay) VALUES (%s, %s, %s)
-               ON CONFLICT (job_id, host) DO UPDATE SET delay = GREATEST(hosts.delay, EXCLUDED.delay)""",
+               ON CONFLICT (job_id, host)
+               DO UPDATE SET delay = GREATEST(hosts.delay, EXCLUDED.delay)""",
             (self.job_id(job), host, delay),
         )
 
@@ -342,7 +343,7 @@ class PostgresOps:
                 "status": result.status,
                 "outcome": result.outcome,
                 "error_type": result.error_type,
-                "error_message": result.error_message,
+                "error_message": sh.error_text(result.error_message),
                 "fresh": fresh,
                 "etag": result.etag,
                 "lm": result.last_modified,
@@ -399,6 +400,7 @@ class PostgresOps:
         ).fetchone()
         change = sh.decide_change(None if last is None else last[1], fingerprint)
         if change == "unchanged":
+            assert last is not None  # "unchanged" means there is a last version
             outcome = ArticleChange("unchanged", None, last[2], last[3], last[4])
         else:
             # Take the job's counter first: its row lock orders concurrent
@@ -446,7 +448,9 @@ class PostgresOps:
         self.finish(job_id, claim, result, now=now, fingerprint=fingerprint)
         return outcome
 
-    def articles(self, job: str, after: int, limit: int, *, latest_only: bool) -> list[StoredArticle]:
+    def articles(
+        self, job: str, after: int, limit: int, *, latest_only: bool
+    ) -> list[StoredArticle]:
         job_id = self.job_id(job, create=False)
         if job_id is None:
             return []

@@ -29,6 +29,7 @@ __all__ = [
     "chunks",
     "decide_change",
     "dump_record",
+    "error_text",
     "from_micros",
     "host_of",
     "nearest_duplicate",
@@ -106,8 +107,28 @@ def host_of(url: str) -> str:
 
 
 def dump_record(record: dict[str, Any]) -> str:
-    """JSON text of an article record; NUL and other controls are escaped, so PostgreSQL takes it."""
+    """JSON text of an article record; NUL and other controls come out escaped (PostgreSQL-safe)."""
     return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+#: Longest error message kept per URL: the cause fits, a 1 MB exception text does not.
+MAX_ERROR_TEXT = 2000
+
+
+def error_text(message: str | None) -> str | None:
+    """An error message fit for storing: bounded, and without NUL (PostgreSQL text refuses it).
+
+    Error messages quote what servers sent, so they may hold anything.
+
+    >>> error_text("bad" + chr(0) + "byte") == "bad" + chr(0xFFFD) + "byte"
+    True
+    >>> len(error_text("x" * 5000) or "")
+    2001
+    """
+    if message is None:
+        return None
+    message = message.replace("\x00", "\ufffd")
+    return message if len(message) <= MAX_ERROR_TEXT else message[:MAX_ERROR_TEXT] + "…"
 
 
 def this_host() -> str:

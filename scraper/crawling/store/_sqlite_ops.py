@@ -54,7 +54,7 @@ class SQLiteOps:
         self.conn = conn
         self._job_ids = job_ids  # the store's name -> id cache (ids never change)
 
-    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:
+    def _one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> Any:  # noqa: ANN401 (a scalar of any column type; each caller knows which)
         row = self.conn.execute(sql, params).fetchone()
         return None if row is None else row[0]
 
@@ -63,7 +63,7 @@ class SQLiteOps:
             return self._job_ids[name]
         if create:
             self.conn.execute("INSERT INTO jobs (name) VALUES (?) ON CONFLICT DO NOTHING", (name,))
-        job_id = self._one("SELECT id FROM jobs WHERE name = ?", (name,))
+        job_id: int | None = self._one("SELECT id FROM jobs WHERE name = ?", (name,))
         if job_id is not None:
             self._job_ids[name] = job_id
         return job_id
@@ -340,7 +340,7 @@ class SQLiteOps:
                 result.status,
                 result.outcome,
                 result.error_type,
-                result.error_message,
+                sh.error_text(result.error_message),
                 fresh,
                 result.etag,
                 result.etag,
@@ -387,7 +387,8 @@ class SQLiteOps:
             (url_id, lease_us, claim.worker),
         ).fetchone()
         if done is not None:
-            return ArticleChange(done[0], done[1], *map(sh.from_micros, done[2:4]), done[4])
+            first, changed = sh.from_micros(done[2]), sh.from_micros(done[3])
+            return ArticleChange(done[0], done[1], first, changed, done[4])
         last = self.conn.execute(
             """SELECT id, fingerprint, first_seen, last_changed, duplicate_of FROM articles
                WHERE url_id = ? AND latest""",
@@ -396,6 +397,7 @@ class SQLiteOps:
         change = sh.decide_change(None if last is None else last[1], fingerprint)
         now_us = sh.to_micros(now)
         if change == "unchanged":
+            assert last is not None  # "unchanged" means there is a last version
             outcome = ArticleChange(
                 "unchanged", None, sh.from_micros(last[2]), sh.from_micros(last[3]), last[4]
             )

@@ -29,7 +29,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from scraper.crawling.store import _shared as sh
 from scraper.crawling.store import migrations
 from scraper.crawling.store._sqlite_ops import SQLiteOps
 from scraper.crawling.store.base import (
@@ -121,6 +120,9 @@ class SQLiteStore:
             if mode != "wal":
                 logger.warning("%s: journal mode %s, not WAL; readers will block", self.path, mode)
             conn.execute("PRAGMA synchronous = NORMAL")
+            # A 1,000,000-URL add_urls grows the WAL to the size of the data;
+            # give the space back after the next checkpoint.
+            conn.execute(f"PRAGMA journal_size_limit = {64 * 2**20}")
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA cache_size = {-1024 * self._cache_mib}")
             self._migrate(conn)

@@ -25,7 +25,9 @@ def main() -> None:
     store = SQLiteStore(base / "frontier.sqlite")
     now = dt.datetime.now(dt.UTC)
     urls = (
-        NewURL(f"https://news{i % 2000:04d}.example.com/2024/06/18/section/article-{i:09d}-slug.html")
+        NewURL(
+            f"https://news{i % 2000:04d}.example.com/2024/06/18/section/article-{i:09d}-slug.html"
+        )
         for i in range(n)
     )
     t0 = time.perf_counter()
@@ -36,8 +38,12 @@ def main() -> None:
     for _ in range(500):
         c0 = time.perf_counter()
         claims = store.claim(
-            "bench", "w", limit=32, lease=dt.timedelta(minutes=5),
-            host_delay=dt.timedelta(seconds=1), now=now,
+            "bench",
+            "w",
+            limit=32,
+            lease=dt.timedelta(minutes=5),
+            host_delay=dt.timedelta(seconds=1),
+            now=now,
         )
         worst = max(worst, time.perf_counter() - c0)
         claims_made += len(claims)
@@ -45,14 +51,18 @@ def main() -> None:
             store.complete(claim, done, now=now)
         now += dt.timedelta(milliseconds=20)
     t2 = time.perf_counter()
+    t3 = time.perf_counter()
     stats = store.stats("bench")
+    t4 = time.perf_counter()
     store.close()
     size = sum(p.stat().st_size for p in base.iterdir()) / 2**20
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"added {added} URLs in {t1 - t0:.1f} s; file {size:.0f} MiB")
-    print(f"500 claims (limit 32, 1 s host delay): {claims_made} URLs in {t2 - t1:.2f} s, "
-          f"slowest claim {worst * 1000:.1f} ms; queued now {stats.queued}")
-    print(f"peak RSS {rss:.0f} MiB")
+    sys.stdout.write(f"added {added} URLs in {t1 - t0:.1f} s; file {size:.0f} MiB\n")
+    sys.stdout.write(
+        f"500 claims (limit 32, 1 s host delay): {claims_made} URLs in {t2 - t1:.2f} s, "
+        f"slowest claim {worst * 1000:.1f} ms; queued now {stats.queued}\n"
+    )
+    sys.stdout.write(f"stats() in {(t4 - t3) * 1000:.0f} ms; peak RSS {rss:.0f} MiB\n")
 
 
 if __name__ == "__main__":
