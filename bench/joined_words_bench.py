@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     load: dict[str, float] = {}
     for lang in langs:  # load the word tables outside the timed runs
         t0 = time.perf_counter()
-        split_joined_words("warmup", lang)
+        split_joined_words("warmup inthe ofthe", lang)
         load[lang] = time.perf_counter() - t0
 
     stats: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))

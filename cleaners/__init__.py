@@ -11,7 +11,8 @@ import logging
 
 from cleaners.config import CleanerConfig
 from cleaners.language import detect_language
-from cleaners.pipeline import Change, Explanation, SkippedStep, is_supported_language, run
+from cleaners.pipeline import Change, Explanation, SkippedStep, is_supported_language
+from cleaners.pipeline import run as _run
 
 __all__ = [
     "Change",
@@ -46,7 +47,7 @@ def clean(
     >>> clean("Questo è stato riferito al Cremlino .\\n\\np>\\n\\nLeave a Reply", "it")
     'Questo è stato riferito al Cremlino.'
     """
-    return run(text, lang, title=title, config=config or _DEFAULT_CONFIG).text
+    return _run(text, lang, title=title, config=config or _DEFAULT_CONFIG).text
 
 
 def explain(
@@ -62,4 +63,4 @@ def explain(
     >>> result.text, [c.to_dict() for c in result.changes]
     ('Il Cremlino.', [{'step': 'punctuation', 'old': ' ', 'new': '', 'position': 11, 'round': 1}])
     """
-    return run(text, lang, title=title, config=config or _DEFAULT_CONFIG, record=True)
+    return _run(text, lang, title=title, config=config or _DEFAULT_CONFIG, record=True)

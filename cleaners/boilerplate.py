@@ -52,7 +52,9 @@ _HOME_WORDS = frozenset(
 )
 _SOCIAL_PREFIXES = ("facebook", "twitter", "whatsapp", "linkedin", "instagram", "youtube")
 #: Single words that, alone after the last paragraph, are sharing widgets.
-_WIDGET_WORDS = frozenset("email mail sms link links rss x pinterest telegram reddit".split())
+_WIDGET_WORDS = frozenset(
+    ["email", "mail", "sms", "link", "links", "rss", "x", "pinterest", "telegram", "reddit"]
+)
 RELATED = "related"
 """The category of a 'read also' heading: boilerplate only when nothing real follows."""
 

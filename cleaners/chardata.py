@@ -359,8 +359,8 @@ BOILERPLATE_VOCAB = frozenset(
     siguiente anterior próximo seguinte volgende vorige następny poprzedni home start
     startseite homepage accueil inicio início voorpagina powered content inhalt tag
     parole chiave mots clés palabras clave palavras chave słowa kluczowe
-    meld aanmelden inschrijven achter laisser material materiał contenuto conteúdo contenido inhoud treść day today
-    giorno jour día dia dag dzień tag
+    meld aanmelden inschrijven achter laisser material materiał contenuto conteúdo
+    contenido inhoud treść day today giorno jour día dia dag dzień tag
     """
     )
 )

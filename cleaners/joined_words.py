@@ -30,12 +30,13 @@ wheel; nothing is downloaded): there is no per-language word list here.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import wordfreq
@@ -55,8 +56,8 @@ FUNCTION_WORDS = 150
 #: A content part needs 3 letters and Zipf ``CONTENT_ZIPF``, plus ``LENGTH_STEP`` for
 #: each letter under 6 and less for each over (short strings are often abbreviations),
 #: but never less than ``CONTENT_FLOOR``.
-CONTENT_ZIPF = 3.0
-LENGTH_STEP = 0.5
+CONTENT_ZIPF = 2.5
+LENGTH_STEP = 0.75
 CONTENT_FLOOR = 1.5
 #: How many frequent words probe how productive a prefix or suffix is.
 PROBE_WORDS = 5000
@@ -75,19 +76,17 @@ MAX_RATE_CONTENT = 0.002
 #: unless all its parts are function words; one-letter affixes need a base this frequent.
 DERIVATION_RATE = 0.3
 DERIVATION_ZIPF = 2.5
-#: Compound evidence: how many of the ``COMPOUND_PROBES`` most frequent words of at least
-#: ``COMPOUND_TAIL`` letters make a known word after the left part, and before the right
-#: part, at most.
+#: Compound evidence: how many known words start with the left part and go on for at
+#: least ``COMPOUND_TAIL`` letters, and end with the right part that way, at most ...
 COMPOUND_TAIL = 4
-COMPOUND_PROBES = 20_000
 #: ... in compounding languages (``ziekenhuis|opname`` is a compound);
-COMPOUND_LIMITS = (0, 1)
+COMPOUND_LIMITS = (0, 3)
 #: ... there, for lower-case tokens when nouns are capitalised (no noun compound);
-LOOSE_COMPOUND_LIMITS = (20, 10)
+LOOSE_COMPOUND_LIMITS = (25, 10)
 #: ... in languages that write compounds apart (``beaver|tails`` stays whole);
-OPEN_COMPOUND_LIMITS = (20, 20)
+OPEN_COMPOUND_LIMITS = (50, 50)
 #: ... and for capitalised tokens there (names and brands: ``Castle|frank``).
-CAPITAL_COMPOUND_LIMITS = (10, 10)
+CAPITAL_COMPOUND_LIMITS = (20, 20)
 #: A capitalised token mid-sentence loses only a function word from its end, of at least
 #: ``TITLE_TAIL`` letters, or 2 after ``TITLE_LONG_HEAD`` letters (``Russiain``), and
 #: keeps at least ``TITLE_HEAD`` (``Riveron``, ``Baseus``, ``Malu-da`` stay whole).
@@ -154,10 +153,9 @@ class _Lexicon:
     probe_endings: dict[str, int]
     compounding: bool
     noun_capitals: bool
-    #: Frequent words that may end or start a compound.
-    compound_ends: tuple[str, ...] = ()
+    #: Known words sorted, and grouped by their last three letters (built on first need).
+    tables: list[tuple[list[str], dict[str, list[str]]]] = field(default_factory=list)
     affixes: dict[tuple[str, bool], dict[str, int]] = field(default_factory=dict)
-    compound_counts: dict[tuple[str, bool], int] = field(default_factory=dict)
     decisions: dict[tuple[str, bool, bool], tuple[int, ...]] = field(default_factory=dict)
 
     def zipf(self, word: str) -> float:
@@ -165,36 +163,64 @@ class _Lexicon:
         f = self.freq.get(word)
         return math.log10(f) + 9.0 if f else 0.0
 
+    def _extensions(self, part: str, as_prefix: bool) -> tuple[int, Iterable[str]]:
+        """How many known words start with ``part`` (``as_prefix``) or end with it; those.
+
+        Ends are only indexed by their last three letters: for shorter parts the count
+        is only known to be large.
+        """
+        if not self.tables:
+            ends: dict[str, list[str]] = {}
+            for word in self.freq:
+                ends.setdefault(word[-3:], []).append(word)
+            self.tables.append((sorted(self.freq), ends))
+        forward, ends = self.tables[0]
+        if not as_prefix:
+            if len(part) < 3:
+                return len(self.probes) + 1, ()
+            found = [w for w in ends.get(part[-3:], ()) if w.endswith(part)]
+            return len(found), found
+        low = bisect.bisect_left(forward, part)
+        high = bisect.bisect_left(forward, part + "\U0010ffff", lo=low)
+        return high - low, itertools.islice(forward, low, high)
+
     def _counts(self, part: str, as_prefix: bool) -> dict[str, int]:
-        """Probe words that make a known word with ``part`` (after it, or before it).
+        """Known words that extend ``part`` (after it as a prefix, before it as a suffix).
 
         Keys: a probe's last two letters -> how many ``part + probe`` (``probe + part``)
-        are known words and not rare typos; ``""`` -> their total.
+        are known words and no rare typos; ``""`` -> their total; ``"*"`` -> how many
+        known words extend ``part`` by ``COMPOUND_TAIL`` letters or more (how often it
+        starts, or ends, a compound).
         """
         counts = self.affixes.get((part, as_prefix))
         if counts is not None:
             return counts
-        counts = {"": 0}
+        counts = {"": 0, "*": 0}
+        n = len(part)
         freq, probes = self.freq, self.probes
-        joined = {part + x: x for x in probes} if as_prefix else {x + part: x for x in probes}
-        for word in joined.keys() & freq.keys():
-            rest = joined[word]
-            if freq[word] >= freq[rest] * DERIVED_SHARE:
-                end = probes[rest]
+        size, words = self._extensions(part, as_prefix)
+        if size > len(probes):
+            # A short, common part (``a``, ``en``): trying each probe is quicker, and it
+            # surely starts or ends more compounds than any limit.
+            counts["*"] = size
+            joined = (part + x for x in probes) if as_prefix else (x + part for x in probes)
+            words = iter([w for w in joined if w in freq])
+        for word in words:
+            if size <= len(probes) and len(word) - n >= COMPOUND_TAIL:
+                counts["*"] += 1
+            rest = word[n:] if as_prefix else word[: len(word) - n]
+            end = probes.get(rest)
+            if end is not None and freq[word] >= freq[rest] * DERIVED_SHARE:
                 counts[end] = counts.get(end, 0) + 1
                 counts[""] += 1
+        if len(self.affixes) >= MAX_DECISIONS:
+            self.affixes.clear()
         self.affixes[(part, as_prefix)] = counts
         return counts
 
     def compounds(self, part: str, as_prefix: bool) -> int:
-        """How many frequent words make a known compound with ``part`` (after or before it)."""
-        count = self.compound_counts.get((part, as_prefix))
-        if count is None:
-            ends = self.compound_ends
-            joined = {part + x for x in ends} if as_prefix else {x + part for x in ends}
-            count = len(joined & self.freq.keys())
-            self.compound_counts[(part, as_prefix)] = count
-        return count
+        """How many known words start (or end) with ``part`` and go on for a while."""
+        return self._counts(part, as_prefix)["*"]
 
     def productivity(self, part: str, as_prefix: bool, other: str) -> float:
         """How often ``part`` makes known words with probe words that end like ``other``.
@@ -226,7 +252,6 @@ def _lexicon(code: str) -> _Lexicon:
         probe_endings=endings,
         compounding=code in COMPOUNDING,
         noun_capitals=code in NOUN_CAPITALS,
-        compound_ends=tuple(w for w in ranked if len(w) >= COMPOUND_TAIL)[:COMPOUND_PROBES],
     )
 
 
@@ -274,8 +299,13 @@ def _content_ok(part: str, z: float) -> bool:
     return len(part) >= 3 and z >= need
 
 
-def _junction(lex: _Lexicon, left: str, right: str, whole_z: float, rules: _Rules) -> float | None:
-    """Score of reading lower-case ``left + right`` as two words; None when unconvincing."""
+def _junction(
+    lex: _Lexicon, left: str, right: str, whole_z: float, rules: _Rules, cheap: bool = False
+) -> float | None:
+    """Score of reading lower-case ``left + right`` as two words; None when unconvincing.
+
+    ``cheap`` skips the costly affix and compound tests: an upper bound, for ranking.
+    """
     zl, zr = lex.zipf(left), lex.zipf(right)
     fl, fr = left in lex.function_words, right in lex.function_words
     if rules.camel:
@@ -291,7 +321,7 @@ def _junction(lex: _Lexicon, left: str, right: str, whole_z: float, rules: _Rule
         if whole_z >= KNOWN_ZIPF or not (fl or fr) or zl + zr - whole_z < KNOWN_MARGIN:
             return None
         return zl + zr
-    if fl and fr:
+    if (fl and fr) or cheap:
         return zl + zr
     if fl or fr:
         most = MAX_RATE_COMPOUNDING if lex.compounding else MAX_RATE_FUNCTION
@@ -342,10 +372,17 @@ def _best_split(
     whole_z = lex.zipf(low)
     cuts = tuple(cuts)
     best: tuple[float, tuple[int, ...]] = (0.0, ())
+    # Rank the cuts on the cheap tests, then run the costly ones from the top down.
+    ranked = []
     for i in cuts:
+        bound = _junction(lex, low[:i], low[i:], whole_z, rules, cheap=True)
+        if bound is not None:
+            ranked.append((bound, -i, i))
+    for _, _, i in sorted(ranked, reverse=True):
         score = _junction(lex, low[:i], low[i:], whole_z, rules)
-        if score is not None and score > best[0]:
+        if score is not None:
             best = (score, (i,))
+            break
     if best[1]:
         pieces = (low[: best[1][0]], low[best[1][0] :])
         if rules.camel or all(p in lex.function_words for p in pieces):

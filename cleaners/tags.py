@@ -58,9 +58,8 @@ def _is_fragment(match: re.Match[str]) -> bool:
     if at_line_start:
         if single and after.isalpha() and not line[end + 1 : end + 2].isalpha():
             return False  # 'a>b' alone on a line is a comparison
-        if single and re.match(r"\s*\d+[.,]\d", line[end:]):
-            return False  # 'p> 0.05' opening a line
-        return True  # 'span>E tutto', 'i> 4600 Menschen' opening a line
+        # 'p> 0.05' opening a line is a statistic; 'span>E tutto', 'i> 4600 Menschen' are not.
+        return not (single and re.match(r"\s*\d+[.,]\d", line[end:]))
     if before.isdigit():
         return len(tag) > 1 and (not after or after.isspace())  # '29br> septembre', not '5b>'
     if after.isalpha():

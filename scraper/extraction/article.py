@@ -31,7 +31,7 @@ from scraper.errors import ExtractionError, NoArticleError
 from scraper.extraction.metadata import Metadata, extract_metadata
 from scraper.extraction.pagetype import PageType, page_type, prefers_region
 from scraper.extraction.region import region_text
-from scraper.extraction.walls import has_login_form, looks_like_wall
+from scraper.extraction.walls import consent_share, has_login_form, looks_like_wall
 from scraper.fetching.charset import decode_document
 from scraper.models import Article
 
@@ -46,6 +46,12 @@ _WORD = re.compile(r"\w+")
 #: (listing, forum, service page...) and the other candidates are weighed.
 #: News articles almost never fall below it, so their speed is untouched.
 SUSPECT_BELOW = 0.2
+#: A page that declares a listing (or has a category URL) and no article or
+#: product gets the region text when trafilatura kept less than this share.
+LISTING_BELOW = 0.5
+#: A body with more than this share of its words in lines about cookies and
+#: consent is a consent dialog, whatever its length.
+CONSENT_SHARE = 0.15
 #: Below this share the full pass (with trafilatura's fallback extractors)
 #: runs too, unless the region text was preferred...
 FALLBACK_BELOW = 0.1
@@ -137,13 +143,24 @@ def _choose_body(
     fast = _body_text(source, url, opts.include_tables, fast=True)
     fast_words = _count(fast)
     visible = _visible_words(tree)
-    if fast_words >= SUSPECT_BELOW * visible:
+    coverage = fast_words / visible if visible else 1.0
+    walled = consent_share(fast) > CONSENT_SHARE
+    listing = (kind.listing or kind.listing_url) and not (kind.declared_article or kind.product)
+    if coverage >= SUSPECT_BELOW and not walled and not (listing and coverage < LISTING_BELOW):
         return fast, _FAST
     region = region_text(tree)
-    if prefers_region(kind, fast_words, _count(region)):
+    region_words = _count(region)
+    if walled or coverage >= SUSPECT_BELOW:
+        # a consent dialog or a listing's stray block: the region is the page
+        if region_words > fast_words * (0.0 if walled else 1.0) and not (
+            walled and consent_share(region) > CONSENT_SHARE
+        ):
+            return region, _REGION
+        return fast, _FAST
+    if prefers_region(kind, fast_words, region_words):
         logger.debug("body from the main region (%s)", kind)
         return region, _REGION
-    if fast_words < FALLBACK_BELOW * visible:
+    if coverage < FALLBACK_BELOW:
         fuller = _body_text(source, url, opts.include_tables, fast=False)
         if _count(fuller) > FALLBACK_GAIN * fast_words:
             return fuller, _FULL

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
@@ -43,7 +44,7 @@ _BEFORE_LEVELS = 3
 #: with a byline or a date label, "By Jane Doe and John Roe, June 8, 2023").
 _SHORT = 60
 #: Text nodes looked at on each side, at most (a cap on the walk's cost).
-_MAX_TEXTS = 60
+_MAX_TEXTS = 40
 #: Elements whose text is never shown as such.
 _HIDDEN = frozenset(
     {"script", "style", "noscript", "template", "textarea", "option", "select", "head"}
@@ -66,8 +67,7 @@ class HeaderDates:
     listing: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
+class _Line(NamedTuple):
     """One text node near the headline."""
 
     text: str

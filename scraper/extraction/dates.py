@@ -33,6 +33,7 @@ _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?\s
 # 17/01/2025, 01.17.2025, 17-01-2025: day and month order is resolved below
 _DMY = re.compile(r"(?<!\d)(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)")
 
+_DIGIT = re.compile(r"\d")
 # Written-out dates: the month is any word, looked up in ``selectors.MONTHS``.
 _WORD = r"([^\W\d_]{3,}?)\.?"
 # January 17, 2025 / Jan. 17th 2025
@@ -108,7 +109,7 @@ def find_date(value: str, *, day_first: bool = True) -> tuple[ParsedDate, int] |
     >>> find_date("Last updated: 8 June 2023")
     (ParsedDate(day='2023-06-08', iso='2023-06-08'), 14)
     """
-    if not value or not any(c.isdigit() for c in value):
+    if not value or _DIGIT.search(value) is None:
         return None
     # the first date in the text: "Posted 2024-05-01, updated June 8, 2024"
     candidates = [

@@ -66,7 +66,8 @@ _FORM_FIELDS = (
 #: because ``cookies`` must be delimited): a loose match would delete content.
 _CHROME_WORDS = re.compile(
     r"(?:^|[-_\s])(cookies?|consent|gdpr|onetrust|didomi|usercentrics|cookiebot"
-    r"|newsletter|breadcrumbs?|popup|modal)(?:$|[-_\s])",
+    r"|newsletter|breadcrumbs?|popup|modal|related|recommendations?|upsell|cross-sell"
+    r"|recently-viewed)(?:$|[-_\s])",
     re.IGNORECASE,
 )
 
@@ -146,7 +147,10 @@ def _strip_chrome(body: LexborNode) -> None:
     # A page's <header>/<footer> is chrome; inside an <article> or <main> it
     # holds an item's title or byline.
     _remove([n for n in body.css("header, footer") if not _inside(n, ("article", "main"))])
-    _remove([n for n in body.css("[style], [class]") if _is_hidden(n)])
+    # Hidden boxes are menus, pop-ups and other states of a widget; but a box
+    # holding most of the page is the content itself, shown by a script.
+    most = _MAIN_SHARE * _words(body)
+    _remove([n for n in body.css("[style], [class]") if _is_hidden(n) and _words(n) < most])
     _remove([n for n in body.css("ul, ol") if _is_menu(n)])
     _remove([n for n in body.css("[class], [id]") if _is_chrome_box(n)])
 

@@ -38,8 +38,8 @@ __all__ = [
 #: list is kept short (links are matched case-sensitively: URLs are lower-case).
 SCAN = (
     "meta, link[rel], script[type], title, h1, time, [itemprop], a[rel~=author i],"
-    " [class*=author i], [class*=byline i], [class*=date i], [class*=publish i],"
-    " [class*=posted i], a[href*=author], a[href*=contributor], a[href*=writer],"
+    " [class*=author i], [class*=byline i], [class*=date i],"
+    " a[href*=author], a[href*=contributor], a[href*=writer],"
     ' a[href*=columnist], a[href*=reporter], a[href*=producer], a[href*=member], a[href*="/u/"]'
 )
 
@@ -185,19 +185,31 @@ def meta_first(found: Found, keys: tuple[str, ...]) -> str | None:
 # page regions
 # --------------------------------------------------------------------------
 
-_CLASS_WORDS = re.compile(r"[a-z0-9]+")
 _META_BLOCK = re.compile(r"meta|byline|author|date|info")
+#: A word of ``sel.FOREIGN_WORDS`` as a whole word of a class or id
+#: ("related-posts", "commentList" casefolded is one word and does not count).
+_FOREIGN_WORD = re.compile(
+    r"(?<![a-z0-9])(?:" + "|".join(sorted(sel.FOREIGN_WORDS, key=len, reverse=True)) + r")(?![a-z0-9])"
+)
 
 
 def foreign_marks(attrs: dict[str, str | None]) -> bool:
-    """Do an element's class and id say it holds comments, related links, menus...?"""
-    marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".casefold()
-    if not marks.strip():
+    """Do an element's class and id say it holds comments, related links, menus...?
+
+    >>> foreign_marks({"class": "related-posts", "id": None})
+    True
+    >>> foreign_marks({"class": "mainContainer_noSidebar"})
+    False
+    """
+    classes = attrs.get("class")
+    ident = attrs.get("id")
+    if not classes and not ident:
         return False
-    tokens = marks.split()
-    if "footer" in tokens or "site-footer" in tokens:
+    marks = f"{classes or ''} {ident or ''}".casefold()
+    if _FOREIGN_WORD.search(marks) is not None:
         return True
-    return any(word in sel.FOREIGN_WORDS for word in _CLASS_WORDS.findall(marks))
+    tokens = marks.split()
+    return "footer" in tokens or "site-footer" in tokens
 
 
 def region(node: LexborNode) -> tuple[bool, str]:

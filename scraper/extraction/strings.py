@@ -43,7 +43,9 @@ def norm(value: str) -> str:
     >>> norm("Le Monde!")
     'lemonde'
     """
-    return _NON_WORD.sub("", unicodedata.normalize("NFKC", value).casefold())
+    if not value.isascii():  # NFKC leaves ASCII as it is; skip the call
+        value = unicodedata.normalize("NFKC", value)
+    return _NON_WORD.sub("", value.casefold())
 
 
 def words(value: str) -> set[str]:
@@ -52,4 +54,6 @@ def words(value: str) -> set[str]:
     >>> sorted(words("Rain, rain: go away!"))
     ['away', 'go', 'rain']
     """
-    return set(_NON_WORD.split(unicodedata.normalize("NFKC", value).casefold())) - {""}
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value)
+    return set(_NON_WORD.split(value.casefold())) - {""}

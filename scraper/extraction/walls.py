@@ -13,7 +13,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["has_login_form", "looks_like_wall"]
+__all__ = ["consent_share", "has_login_form", "looks_like_wall"]
 
 #: Bodies with at least this many words are articles, whatever they mention.
 SHORT_BODY_WORDS = 120
@@ -73,3 +73,22 @@ def looks_like_wall(text: str, *, login_form: bool = False) -> bool:
     if len({m.group(0).casefold() for m in _CONSENT.finditer(text)}) >= 2:
         return True
     return login_form and _LOGIN.search(text) is not None
+
+
+def consent_share(text: str) -> float:
+    """Share of the words of ``text`` that sit in lines about cookies or consent.
+
+    Why: on a page whose consent dialog is in the markup, the article
+    extractor sometimes keeps the dialog's paragraphs as the body.  A body
+    made of them is a wall, not content, whatever its length.
+
+    >>> consent_share("We use cookies on this site.\\nThe council met on Monday morning.")
+    0.5
+    """
+    total = in_consent = 0
+    for line in text.split("\n"):
+        words = len(line.split())
+        total += words
+        if _CONSENT.search(line):
+            in_consent += words
+    return in_consent / total if total else 0.0

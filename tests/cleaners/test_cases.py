@@ -20,7 +20,11 @@ def _params() -> list[Any]:
     params = []
     for name in CASE_FILES:
         for case in load_cases(name):
-            marks = [pytest.mark.xfail(strict=True, reason=case["comment"])] if case["expect"] == "fail" else []
+            marks = (
+                [pytest.mark.xfail(strict=True, reason=case["comment"])]
+                if case["expect"] == "fail"
+                else []
+            )
             params.append(pytest.param(case, id=f"{name}: {case['label']}", marks=marks))
     return params
 

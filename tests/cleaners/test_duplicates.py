@@ -13,7 +13,11 @@ from cleaners.duplicates import block_key, remove_duplicates
         ("A sentence here.\n\nA sentence here.\n\nNext.", None, "A sentence here.\n\nNext."),
         ("Heading\n\nHeading\n\nText.", None, "Heading\n\nText."),
         ("Title – one\n\nTitle –one\n\nText.", None, "Title – one\n\nText."),
-        ("Su novio fue herido.\n\nOtro.\n\nSu novio fue herido.", None, "Su novio fue herido.\n\nOtro."),
+        (
+            "Su novio fue herido.\n\nOtro.\n\nSu novio fue herido.",
+            None,
+            "Su novio fue herido.\n\nOtro.",
+        ),
         ("Short title\n\nText.\n\nShort title", "Short title", "Short title\n\nText."),
         (
             "A heading of words\n\nA heading of words goes on here.",

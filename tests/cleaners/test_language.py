@@ -9,8 +9,19 @@ from cleaners.language import detect_language, normalize_lang
 
 @pytest.mark.parametrize(
     ("tag", "code"),
-    [("it", "it"), ("IT", "it"), ("pt-BR", "pt"), ("de_DE", "de"), ("deu", "de"), ("fre", "fr"),
-     ("", None), (None, None), ("xx-1", "xx"), ("klingon", None), ("123", None)],
+    [
+        ("it", "it"),
+        ("IT", "it"),
+        ("pt-BR", "pt"),
+        ("de_DE", "de"),
+        ("deu", "de"),
+        ("fre", "fr"),
+        ("", None),
+        (None, None),
+        ("xx-1", "xx"),
+        ("klingon", None),
+        ("123", None),
+    ],
 )
 def test_normalize(tag: str | None, code: str | None):
     assert normalize_lang(tag) == code
@@ -20,7 +31,10 @@ def test_normalize(tag: str | None, code: str | None):
     ("text", "code"),
     [
         ("Il presidente russo arriverà in visita ufficiale in Corea del Nord il 18 giugno.", "it"),
-        ("Die Bundesregierung will im Herbst eine Steuerreform vorlegen, sagte der Minister.", "de"),
+        (
+            "Die Bundesregierung will im Herbst eine Steuerreform vorlegen, sagte der Minister.",
+            "de",
+        ),
         ("Le maire a présenté le budget de l'année prochaine devant le conseil municipal.", "fr"),
         ("Rząd przyjął nową ustawę o podatkach, która wejdzie w życie w styczniu.", "pl"),
     ],

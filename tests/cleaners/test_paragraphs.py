@@ -37,11 +37,17 @@ def test_lines_keep(text: str):
 @pytest.mark.parametrize(
     ("text", "fixed"),
     [
-        ("per il Cremlino\n\nsoprattutto in considerazione.", "per il Cremlino soprattutto in considerazione."),
+        (
+            "per il Cremlino\n\nsoprattutto in considerazione.",
+            "per il Cremlino soprattutto in considerazione.",
+        ),
         ("mit dem\n\nBürgermeister.", "mit dem Bürgermeister."),
-        ("enseignants, parents,\n\npour la conception.", "enseignants, parents, pour la conception."),
+        (
+            "enseignants, parents,\n\npour la conception.",
+            "enseignants, parents, pour la conception.",
+        ),
         ("a representative sample\n\nof adults", "a representative sample of adults"),
-        ("Er sagte\n\n\"musste\" alles schnell gehen.", "Er sagte \"musste\" alles schnell gehen."),
+        ('Er sagte\n\n"musste" alles schnell gehen.', 'Er sagte "musste" alles schnell gehen.'),
     ],
 )
 def test_paragraphs(text: str, fixed: str):

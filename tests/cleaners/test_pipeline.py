@@ -67,7 +67,9 @@ def test_changes_replay():
 def test_changes_are_json_ready():
     result = explain(DAMAGED, "it")
     lines = [json.dumps(c.to_dict(), ensure_ascii=False) for c in result.changes]
-    assert all(set(json.loads(line)) == {"step", "old", "new", "position", "round"} for line in lines)
+    assert all(
+        set(json.loads(line)) == {"step", "old", "new", "position", "round"} for line in lines
+    )
     assert json.loads(json.dumps(result.to_dict()))["text"] == result.text
 
 

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from collections.abc import Callable
 from functools import cache
 
@@ -61,9 +61,7 @@ any_text = st.text(
 )
 maybe_lang = st.sampled_from([None, "it", "en", "de", "fr", "pl", "xx"])
 
-_EXCLUDED = (
-    BOILERPLATE_TRIGGERS | BOILERPLATE_VOCAB | BOILERPLATE_FUNCTION_WORDS | SECTION_WORDS
-)
+_EXCLUDED = BOILERPLATE_TRIGGERS | BOILERPLATE_VOCAB | BOILERPLATE_FUNCTION_WORDS | SECTION_WORDS
 
 
 @cache
@@ -77,7 +75,17 @@ def _words(lang: str) -> tuple[list[str], list[str]]:
 
 
 _TRAPS = {
-    "en": ["p>0.05", "x > y", "a -> b", "3.5", "U.S.", "https://example.com/a?b=C", "info@example.org", "iPhone", "YouTube"],
+    "en": [
+        "p>0.05",
+        "x > y",
+        "a -> b",
+        "3.5",
+        "U.S.",
+        "https://example.com/a?b=C",
+        "info@example.org",
+        "iPhone",
+        "YouTube",
+    ],
     "de": ["Ein- und Ausgang", "z. B.", "10:30", "1.000,50", "iPhone"],
     "fr": ["3,5", "Zaporozhye", "M. Dupont"],
     "it": ["Zaporozhye", "p>0.05", "www.example.it"],
@@ -135,8 +143,28 @@ def damaged_text(draw: st.DrawFn) -> tuple[str, str]:
     """Correct text with damage spliced in at random places."""
     text, lang = draw(correct_text())
     damage = st.sampled_from(
-        [" .", " ,", ". .", ",,", "-\n", "- ", "\xa0", "\u200b", "\t", "  ", "\n", "\n\n",
-         "p>", "\n\nstrong> ", "</em", "&nbsp;", "&amp;amp;", "Ã©", "\n\nShare\n\n", "\n\nAnzeige\n\n"]
+        [
+            " .",
+            " ,",
+            ". .",
+            ",,",
+            "-\n",
+            "- ",
+            "\xa0",
+            "\u200b",
+            "\t",
+            "  ",
+            "\n",
+            "\n\n",
+            "p>",
+            "\n\nstrong> ",
+            "</em",
+            "&nbsp;",
+            "&amp;amp;",
+            "Ã©",
+            "\n\nShare\n\n",
+            "\n\nAnzeige\n\n",
+        ]
     )
     for _ in range(draw(st.integers(1, 6))):
         at = draw(st.integers(0, len(text)))
@@ -213,7 +241,15 @@ def _alnum(text: str) -> str:
     return "".join(c for c in text if c.isalnum())
 
 
-RESPACING = ("whitespace", "hyphenation", "broken_lines", "broken_paragraphs", "space_before", "doubled", "missing_space")
+RESPACING = (
+    "whitespace",
+    "hyphenation",
+    "broken_lines",
+    "broken_paragraphs",
+    "space_before",
+    "doubled",
+    "missing_space",
+)
 
 
 @FAST
@@ -247,8 +283,17 @@ def blocky_text(draw: st.DrawFn) -> tuple[str, str]:
     text, lang = draw(correct_text())
     blocks = _blocks(text)
     extra = st.sampled_from(
-        ["Share on Facebook", "Newsletter abonnieren", "Leave a Reply", "Advertisement",
-         "Home > News > World", "World News", "0 Comments", "Tags:", "Leggi anche"]
+        [
+            "Share on Facebook",
+            "Newsletter abonnieren",
+            "Leave a Reply",
+            "Advertisement",
+            "Home > News > World",
+            "World News",
+            "0 Comments",
+            "Tags:",
+            "Leggi anche",
+        ]
     )
     for _ in range(draw(st.integers(0, 4))):
         at = draw(st.integers(0, len(blocks)))
@@ -295,15 +340,28 @@ def test_stray_tags_remove_only_tag_fragments(doc: tuple[str, str]):
 
     only = CleanerConfig(**{f: f == "stray_tags" for f in _STEP_FLAGS})
     result = run(text, lang, title=None, config=only, record=True)
-    fragments = re.compile(rf"(?:{STRAY_TAG_RE.pattern})+", re.IGNORECASE)
-    for change in result.changes:
-        assert change.new in ("", " ")
-        assert fragments.fullmatch(re.sub(r"\s+", "", change.old)), change
+    # Whatever way the diff aligns them, the changes only take away characters of tag
+    # fragments found in the input (and respace): nothing else is lost or added.
+    olds = Counter("".join(c.old for c in result.changes).replace(" ", "").replace("\n", ""))
+    news = Counter("".join(c.new for c in result.changes).replace(" ", "").replace("\n", ""))
+    assert not news - olds
+    fragment_chars = Counter("".join(m.group() for m in STRAY_TAG_RE.finditer(text)))
+    assert not (olds - news) - fragment_chars
 
 
 _STEP_FLAGS = (
-    "stray_tags", "entities", "mojibake", "whitespace", "punctuation", "sentence_space",
-    "hyphenation", "broken_lines", "broken_paragraphs", "duplicates", "boilerplate", "joined_words",
+    "stray_tags",
+    "entities",
+    "mojibake",
+    "whitespace",
+    "punctuation",
+    "sentence_space",
+    "hyphenation",
+    "broken_lines",
+    "broken_paragraphs",
+    "duplicates",
+    "boilerplate",
+    "joined_words",
 )
 
 

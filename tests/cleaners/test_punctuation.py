@@ -77,7 +77,7 @@ def test_doubled_keeps(text: str):
         ("Japan,South Korea", "en", "Japan, South Korea"),
         ("biurko,dywan", "pl", "biurko, dywan"),
         ("haben;Die", "de", "haben; Die"),
-        ('Fainelli:"l\'auto', "it", 'Fainelli: "l\'auto'),
+        ("Fainelli:\"l'auto", "it", "Fainelli: \"l'auto"),
         ("closing in.A silver", "en", "closing in. A silver"),
         ("familiale.L'inspecteur", "fr", "familiale. L'inspecteur"),
         ("LAUT.Die Tür", "de", "LAUT. Die Tür"),

@@ -30,7 +30,7 @@ from cleaners.tags import remove_stray_tags, strip_tag_fragments
         ("Geld. span>\n\nDer a> Service", "Geld.\n\nDer Service"),
         ("<p- 24 mai", "- 24 mai"),
         ("29br> septembre", "29 septembre"),
-        ("--a href=\"/news/\"> und", "-- und"),
+        ('--a href="/news/"> und', "-- und"),
     ],
 )
 def test_removes_fragments(text: str, fixed: str):
@@ -64,4 +64,4 @@ def test_line_made_only_of_fragments_goes_with_one_blank_line():
 
 
 def test_strip_tag_fragments_single_line():
-    assert strip_tag_fragments("nett a href=\"/news/\"> und") == "nett und"
+    assert strip_tag_fragments('nett a href="/news/"> und') == "nett und"

@@ -83,6 +83,7 @@ class PostgresOps:
         # The job row lock serialises concurrent begin_run calls for one job.
         self.conn.execute("SELECT 1 FROM jobs WHERE id = %s FOR UPDATE", (job_id,))
         pid, host = os.getpid(), sh.this_host()
+        start = sh.process_start(pid)
         rows = self.conn.execute(
             """SELECT id, worker, pid, host, pid_start, heartbeat_at, exclusive, started_at
                FROM runs WHERE job_id = %s AND finished_at IS NULL""",
@@ -90,7 +91,7 @@ class PostgresOps:
         ).fetchall()
         mine = None
         for run_id, r_worker, r_pid, r_host, r_start, r_beat, r_excl, r_started in rows:
-            if (r_worker, r_pid, r_host) == (worker, pid, host):
+            if (r_worker, r_pid, r_host, r_start) == (worker, pid, host, start):
                 mine = run_id
                 continue
             info = sh.RunInfo(r_worker, r_pid, r_host, r_start, r_beat, r_excl)
@@ -104,11 +105,15 @@ class PostgresOps:
                     (now, run_id),
                 )
             elif exclusive or r_excl:
+                todo = (
+                    "wait for it to finish or stop it"
+                    if r_excl
+                    else "start this worker with exclusive=False to join it"
+                )
                 raise StoreLocked(
-                    f"job {job!r} is already running {'exclusively ' if r_excl else ''}as "
+                    f"job {job!r} is already running{' exclusively' if r_excl else ''}: "
                     f"worker {r_worker} (pid {r_pid} on {r_host}) since "
-                    f"{r_started:%Y-%m-%d %H:%M:%S %Z}; wait for it to finish, or start "
-                    "this worker with exclusive=False to join it"
+                    f"{r_started:%Y-%m-%d %H:%M:%S} UTC; {todo}"
                 )
         if mine is not None:
             self.conn.execute("UPDATE runs SET heartbeat_at = %s WHERE id = %s", (now, mine))
@@ -116,7 +121,7 @@ class PostgresOps:
         self.conn.execute(
             """INSERT INTO runs (job_id, worker, pid, host, pid_start, exclusive, started_at,
                                  heartbeat_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)""",
-            (job_id, worker, pid, host, sh.process_start(pid), exclusive, now, now),
+            (job_id, worker, pid, host, start, exclusive, now, now),
         )
 
     def end_run(self, job: str, worker: str, *, now: dt.datetime) -> None:
@@ -254,12 +259,12 @@ class PostgresOps:
 
     def _priorities(self, job_id: int, host: str) -> Iterable[int]:
         """The host's queued priorities, highest first (a hand-made skip-scan)."""
-        query = """SELECT max(priority) FROM urls
-                   WHERE job_id = %s AND host = %s AND next_due IS NOT NULL AND priority < %s"""
-        priority = self._one(query, (job_id, host, 2**31 - 1))
+        top = """SELECT max(priority) FROM urls
+                  WHERE job_id = %s AND host = %s AND next_due IS NOT NULL"""
+        priority = self._one(top, (job_id, host))
         while priority is not None:
             yield priority
-            priority = self._one(query, (job_id, host, priority))
+            priority = self._one(top + " AND priority < %s", (job_id, host, priority))
 
     def _due(self, job_id: int, host: str, now: dt.datetime, want: int) -> list[Any]:
         picked: list[Any] = []

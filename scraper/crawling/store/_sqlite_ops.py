@@ -82,6 +82,7 @@ class SQLiteOps:
     ) -> None:
         assert job_id is not None
         pid, host, now_us = os.getpid(), sh.this_host(), sh.to_micros(now)
+        start = sh.process_start(pid)
         rows = self.conn.execute(
             """SELECT id, worker, pid, host, pid_start, heartbeat_at, exclusive, started_at
                FROM runs WHERE job_id = ? AND finished_at IS NULL""",
@@ -89,7 +90,7 @@ class SQLiteOps:
         ).fetchall()
         mine = None
         for run_id, r_worker, r_pid, r_host, r_start, r_beat, r_excl, r_started in rows:
-            if (r_worker, r_pid, r_host) == (worker, pid, host):
+            if (r_worker, r_pid, r_host, r_start) == (worker, pid, host, start):
                 mine = run_id  # begin_run twice from one worker: harmless
                 continue
             info = sh.RunInfo(r_worker, r_pid, r_host, r_start, sh.from_micros(r_beat), r_excl)
@@ -115,7 +116,7 @@ class SQLiteOps:
         self.conn.execute(
             """INSERT INTO runs (job_id, worker, pid, host, pid_start, exclusive, started_at,
                                  heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (job_id, worker, pid, host, sh.process_start(pid), exclusive, now_us, now_us),
+            (job_id, worker, pid, host, start, exclusive, now_us, now_us),
         )
 
     def end_run(self, job_id: int, worker: str, *, now: dt.datetime) -> None:
@@ -247,12 +248,12 @@ class SQLiteOps:
         A skip-scan by hand: ``ORDER BY priority DESC, next_due`` with a
         ``next_due <= now`` filter would walk every not-yet-due URL of a host.
         """
-        query = """SELECT MAX(priority) FROM urls
-                   WHERE job_id = ? AND host = ? AND next_due IS NOT NULL AND priority < ?"""
-        priority = self._one(query, (job_id, host, 2**63 - 1))
+        top = """SELECT MAX(priority) FROM urls
+                  WHERE job_id = ? AND host = ? AND next_due IS NOT NULL"""
+        priority = self._one(top, (job_id, host))
         while priority is not None:
             yield priority
-            priority = self._one(query, (job_id, host, priority))
+            priority = self._one(top + " AND priority < ?", (job_id, host, priority))
 
     def _due(self, job_id: int, host: str, now_us: int, want: int) -> list[tuple[Any, ...]]:
         """Up to ``want`` due URLs of ``host``: highest priority, then longest overdue."""

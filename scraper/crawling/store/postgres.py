@@ -42,10 +42,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import psycopg
-from psycopg.conninfo import conninfo_to_dict
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from scraper.crawling.store import migrations
 from scraper.crawling.store._postgres_ops import PostgresOps
+from scraper.crawling.store._shared import utc
 from scraper.crawling.store.base import (
     ArticleChange,
     Claim,
@@ -132,15 +133,16 @@ class PostgresStore:
     # -- connection and transactions ---------------------------------------------------
 
     def _connect(self) -> psycopg.Connection[Any]:
-        defaults = {
+        # Defaults only: what the URL says wins (tests name their sessions).
+        given = conninfo_to_dict(self.url)
+        defaults: dict[str, str | int] = {
             "connect_timeout": max(1, round(self._connect_timeout)),
             "application_name": "tidyscrape",  # how an admin tells our sessions apart
         }
-        given = conninfo_to_dict(self.url)
+        extra = {key: value for key, value in defaults.items() if key not in given}
         conn = psycopg.connect(
-            self.url,
+            make_conninfo(self.url, **extra),
             autocommit=True,  # transactions are explicit: conn.transaction()
-            **{key: value for key, value in defaults.items() if key not in given},
         )
         try:
             conn.execute("SET TIME ZONE 'UTC'")
@@ -267,7 +269,7 @@ class PostgresStore:
         items = _Once(urls)
         return self._run(
             "add_urls",
-            lambda ops: ops.add_urls(job, items, now=now),
+            lambda ops: ops.add_urls(job, items, now=utc(now)),
             replayable=lambda: isinstance(urls, Sequence) or not items.started,
         )
 
@@ -286,7 +288,7 @@ class PostgresStore:
         return self._run(
             "claim",
             lambda ops: ops.claim(
-                job, worker, limit=limit, lease=lease, host_delay=host_delay, now=now
+                job, worker, limit=limit, lease=lease, host_delay=host_delay, now=utc(now)
             ),
         )
 
@@ -294,10 +296,10 @@ class PostgresStore:
         self._run("set_host_delay", lambda ops: ops.set_host_delay(job, host, delay))
 
     def defer_host(self, job: str, host: str, until: dt.datetime) -> None:
-        self._run("defer_host", lambda ops: ops.defer_host(job, host, until))
+        self._run("defer_host", lambda ops: ops.defer_host(job, host, utc(until)))
 
     def complete(self, claim: Claim, result: FetchResult, *, now: dt.datetime) -> None:
-        self._run("complete", lambda ops: ops.complete(claim, result, now=now))
+        self._run("complete", lambda ops: ops.complete(claim, result, now=utc(now)))
 
     def release(self, claims: Sequence[Claim]) -> None:
         if claims:
@@ -316,7 +318,7 @@ class PostgresStore:
         return self._run(
             "record_article",
             lambda ops: ops.record_article(
-                claim, record, fingerprint=fingerprint, simhash=simhash, result=result, now=now
+                claim, record, fingerprint=fingerprint, simhash=simhash, result=result, now=utc(now)
             ),
         )
 

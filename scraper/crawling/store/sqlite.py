@@ -45,7 +45,7 @@ __all__ = ["SQLiteStore"]
 
 logger = logging.getLogger(__name__)
 
-_NOT_LOST = "nothing committed before it was lost; rerun the same command to resume"
+_NOT_LOST = "this operation was rolled back and nothing committed before it was lost"
 
 
 def _store_error(exc: sqlite3.Error, path: Path, timeout: float) -> StoreError:
@@ -66,7 +66,7 @@ def _store_error(exc: sqlite3.Error, path: Path, timeout: float) -> StoreError:
         return StoreError(f"cannot write the store {path} ({exc}): check its directory exists")
     else:
         what, todo = f"the store {path} failed ({exc})", "fix the cause"
-    return StoreError(f"{what}: {todo} and rerun; the last operation was rolled back, {_NOT_LOST}")
+    return StoreError(f"{what}: {todo}, then rerun the same command to resume; {_NOT_LOST}")
 
 
 class SQLiteStore:

@@ -1,0 +1,172 @@
+"""Tables for URL normalisation and crawler-trap detection (data only, no logic).
+
+Each table says where its entries come from and why an entry is there, so
+that adding or removing one is a reviewed data change, not a code change.
+``scraper.crawling.urls`` holds the logic that reads them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+__all__ = [
+    "DEFAULT_PORTS",
+    "DEFAULT_TRAP_BUDGETS",
+    "MAX_PATH_SEGMENTS",
+    "MAX_QUERY_LENGTH",
+    "MAX_QUERY_PARAMS",
+    "MAX_SEGMENT_REPEATS",
+    "MAX_URL_LENGTH",
+    "SESSION_PARAMS",
+    "SESSION_PATH_PARAMS",
+    "TRACKING_PARAMS",
+    "TRACKING_PREFIXES",
+]
+
+#: Longest normalised URL we keep.  Browsers and CDNs start failing around
+#: 2,000-8,000 characters; a longer link in a page is almost always a trap
+#: (state echoed into the URL) or garbage.
+MAX_URL_LENGTH: Final = 2000
+
+#: Ports dropped from the authority: ``http://a:80/`` is ``http://a/``.
+DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+# --- Query parameters removed by normalize_url ----------------------------------
+#
+# Only parameters that never select content are listed: removing one must not
+# merge two different pages.  Generic words that sites also use for content
+# (``ref``, ``source``, ``cid``, ``session``, ``keyword``, ``campaign``...)
+# are deliberately absent; courlan's TRACKERS_RE removes those too and so
+# merges ``?game=5`` with ``?game=6`` (its ``\bga`` matches ``game``).
+# Sources: ClearURLs rules, AdGuard's TrackParamFilter general list,
+# Firefox query stripping, vendor documentation.  Names compare lower-cased,
+# after percent-decoding.
+
+#: Exact names of tracking and click-id parameters.
+TRACKING_PARAMS: Final = frozenset(
+    {
+        # Google, Microsoft, Meta, Yandex, TikTok, Twitter/X, LinkedIn click ids
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "_ga",
+        "_gl",
+        "msclkid",
+        "fbclid",
+        "fb_action_ids",
+        "fb_action_types",
+        "fb_ref",
+        "fb_source",
+        "yclid",
+        "ysclid",
+        "ttclid",
+        "twclid",
+        "li_fat_id",
+        # Instagram, Twitter share attribution
+        "igshid",
+        "igsh",
+        "ref_src",
+        "ref_url",
+        # Mailchimp, HubSpot, Marketo, Klaviyo, Vero
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "__hstc",
+        "__hssc",
+        "__hsfp",
+        "hsctatracking",
+        "mkt_tok",
+        "_ke",
+        "vero_conv",
+        "vero_id",
+        # Alibaba, Adobe, AT Internet, Openstat, NYT, MSN, Yahoo consent
+        "spm",
+        "scm",
+        "s_cid",
+        "s_kwcid",
+        "ef_id",
+        "xtor",
+        "at_medium",
+        "at_campaign",
+        "_openstat",
+        "smid",
+        "smtyp",
+        "ocid",
+        "guccounter",
+        "guce_referrer",
+        "guce_referrer_sig",
+        "_branch_match_id",
+        "_branch_referrer",
+        "oly_anon_id",
+        "oly_enc_id",
+        "wickedid",
+        "rb_clickid",
+    }
+)
+
+#: Name prefixes of tracking families (Urchin/GA, Piwik, Matomo, HubSpot ads,
+#: Hootsuite).  ``utm_`` alone collapses most of the variants seen in the wild.
+TRACKING_PREFIXES: Final = ("utm_", "pk_", "mtm_", "hsa_", "hmb_")
+
+#: Session-id parameters: every visit gets a new value, so each one turns a
+#: single page into endless URLs.  Removed like tracking parameters (a
+#: crawler never needs its session in the URL; cookies carry it).
+SESSION_PARAMS: Final = frozenset(
+    {"jsessionid", "phpsessid", "sessionid", "session_id", "sessid", "cfid", "cftoken", "oscsid", "zenid"}
+)
+
+#: Session ids sent as path parameters (``/page;jsessionid=ABC``).
+SESSION_PATH_PARAMS: Final = ("jsessionid", "phpsessid")
+
+# --- Crawler traps ----------------------------------------------------------------
+#
+# Structural limits: a URL over any of them is refused outright (Scope.allows).
+
+#: Path segments in one URL; real sites stay under ~10.
+MAX_PATH_SEGMENTS: Final = 20
+#: Times one path segment may occur; ``/a/b/a/b/a/b`` (a relative link that
+#: keeps appending itself) reaches 3.  ``/2024/06/06/`` has "06" twice: fine.
+MAX_SEGMENT_REPEATS: Final = 2
+#: Characters of query string (after tracking parameters are gone).
+MAX_QUERY_LENGTH: Final = 512
+#: Parameters in one query string.
+MAX_QUERY_PARAMS: Final = 16
+
+#: Per-pattern page budgets: ``(name, regex, pages per host)``.  A URL that
+#: matches a pattern is admitted only while fewer than ``pages`` URLs of the
+#: same host matched it before (see ``urls.PageBudgets``).  These patterns are
+#: not wrong by themselves (one month of a calendar is fine), but they are
+#: where endless URL spaces live.  The regexes run on the normalised URL
+#: (lower-case scheme and host, sorted query), case-insensitively.
+DEFAULT_TRAP_BUDGETS: Final[tuple[tuple[str, str, int], ...]] = (
+    # Event calendars: ?month=2087-03, ?date=..., ?tribe-bar-date=... (The Events Calendar).
+    (
+        "calendar-query",
+        r"[?&](?:year|month|day|week|date|cal|calendar|caldate|ical|eventdate|tribe-bar-date)=",
+        50,
+    ),
+    # /calendar/2087/03/, /events/2024-06-18, /agenda/2024/06
+    (
+        "calendar-path",
+        r"/(?:calendar|calendrier|kalender|agenda|events?)/(?:[^?]*/)?(?:19|20)\d\d(?:[/-]\d\d?){0,2}/?(?:\?|$)",
+        50,
+    ),
+    # Date archive listings that END in a date: /2024/, /2024/06/, /2024/06/18/.
+    # Articles under dated paths (/2024/06/18/slug) do not match.
+    (
+        "date-archive",
+        r"/(?:19|20)\d\d(?:/(?:0?[1-9]|1[0-2]))?(?:/(?:0?[1-9]|[12]\d|3[01]))?/?(?:\?|$)",
+        500,
+    ),
+    # Session-like parameters not in SESSION_PARAMS (?sid=..., ?usersession=...).
+    ("session-like", r"[?&](?:[a-z_]*sess(?:ion)?[a-z_]*|sid|s_id)=", 100),
+    # Faceted navigation: every sort x filter x view combination is a new URL.
+    ("facets", r"[?&](?:sort|sortby|order|orderby|filter|view|display|limit|per_page|perpage|dir)=", 200),
+    # Site search result pages: one per query, without end.
+    ("search", r"(?:[?&](?:q|s|query|search|keywords?)=|/search(?:/|\?|$))", 100),
+    # Pagination far past any real archive (?page=100 and up): infinite pagers.
+    ("deep-pagination", r"(?:[?&](?:page|p|pg|paged|seite|pagina)=|/(?:page|seite|pagina)/)\d{3,}(?:[&/]|$)", 100),
+)
