@@ -30,8 +30,10 @@ from cleaners.chardata import (
     BOILERPLATE_VOCAB,
     BREADCRUMB_RE,
     COUNTER_LINE_RE,
+    CREDIT_LINE_RE,
     LIST_ITEM_RE,
     META_LINE_RE,
+    NAVIGATION_LINE_RE,
     RELATED_LINE_RE,
     SECTION_WORDS,
 )
@@ -119,6 +121,10 @@ def classify_block(block: str, *, edge: bool = False, top: bool = False) -> str 
         return "counter"  # '12 Comments', 'Kommentare (3)'
     if n <= 10 and META_LINE_RE.match(line) and (edge or line[0] in "©("):
         return "meta"
+    if n <= 6 and CREDIT_LINE_RE.match(line):
+        return "credit"  # 'Photo: Reuters', 'Bild: dpa'
+    if n <= 6 and NAVIGATION_LINE_RE.match(lower) and not terminal:
+        return "navigation"
     if BREADCRUMB_RE.match(line) and (
         tokens[0] in _HOME_WORDS or all(t in SECTION_WORDS for t in tokens)
     ):

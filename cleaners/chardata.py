@@ -292,6 +292,14 @@ BOILERPLATE_TRIGGERS = frozenset(
         print drucken stampa imprimer imprimir afdrukken drukuj breadcrumb navigation
         navigazione menu menü copyright
         """
+        # a few more languages: sv da nb, cs sk, ro, hu, tr, ru uk
+        """
+        dela nyhetsbrev kommentarer annons annonse annonce relaterat relaterede relatert
+        prenumerera abonner sdílet zdieľať komentáře komentáre související súvisiace
+        distribuie comentarii publicitate abonează megosztás hozzászólások hirdetés
+        kapcsolódó feliratkozás paylaş yorumlar reklam abone поделиться комментарии
+        комментарий реклама подписаться похожие поділитися коментарі
+        """
     )
 )
 
@@ -308,6 +316,7 @@ BOILERPLATE_FUNCTION_WORDS = frozenset(
     onze ons je jouw uw nasz nasza nasze naszego twój ciebie cię się je ten ta to nella
     nel nei nelle della dello dei delle tua tuo tue tuoi sua suo dans ta ton tes en tu
     tus em no na teu tua um uma mijn jouw twoja twoje twoich
+    se nas diesen dieser dieses
     """
     )
 )
@@ -361,6 +370,9 @@ BOILERPLATE_VOCAB = frozenset(
     parole chiave mots clés palabras clave palavras chave słowa kluczowe
     meld aanmelden inschrijven achter laisser material materiał contenuto conteúdo
     contenido inhoud treść day today giorno jour día dia dag dzień tag
+    click here clicca klicken cliquez haga clique klik kliknij continue reading continua
+    leggere continuer seguir leyendo continuar lendo verder lezen dalej main seguici
+    seguiteci deel schrijf
     """
     )
 )
@@ -380,6 +392,25 @@ RELATED_LINE_RE = re.compile(
     r"|^(?:lees|bekijk) (?:ook|meer)|^(?:meer|ander) nieuws|^dit vind je misschien"
     r"|^(?:czytaj|zobacz) (?:też|także|więcej|również)|^(?:więcej|inne) (?:wiadomości|artykuły)"
     r"|^może cię (?:też |także )?zainteresować",
+    re.IGNORECASE,
+)
+
+#: Navigation and calls to action, whole short lines in many languages.
+NAVIGATION_LINE_RE = re.compile(
+    r"^(?:back to top|nach oben|zurück nach oben|torna su|torna all'inizio|retour en haut"
+    r"|volver arriba|voltar ao topo|terug naar boven|do góry|na górę"
+    r"|skip to (?:main )?content|zum inhalt(?: springen)?|vai al contenuto|aller au contenu"
+    r"|ir al contenido|ir para o conteúdo|naar de inhoud|przejdź do treści"
+    r"|sign up|subscribe now|schrijf je (?:nu )?in|meld je (?:nu )?aan|zapisz się"
+    r"|inscreva-se|inscríbete|iscriviti|abonnez-vous|melde dich an|jetzt anmelden)\b",
+    re.IGNORECASE,
+)
+
+#: Credits under pictures (``Photo: Reuters``), short lines in many languages.
+CREDIT_LINE_RE = re.compile(
+    r"^(?:photo|photos|foto|fotos|bild|bilder|image|images|picture|credit|crédit|crédito"
+    r"|crediti|fonte|source|quelle|fuente|źródło|zdjęcie|zdjęcia|beeld)"
+    r"(?: credits?)?\s*[:©]",
     re.IGNORECASE,
 )
 
@@ -433,6 +464,14 @@ BOILERPLATE_SENTENCE_KEYS = (
     "campos",
     "velden",
     "pola",
+    "closed",
+    "geschlossen",
+    "chiusi",
+    "fermés",
+    "cerrados",
+    "fechados",
+    "gesloten",
+    "wyłączone",
 )
 #: Long boilerplate sentences, searched in the casefolded line (many languages).
 BOILERPLATE_SENTENCE_RE = re.compile(
@@ -451,7 +490,10 @@ BOILERPLATE_SENTENCE_RE = re.compile(
     r"|tous droits réservés|todos los derechos reservados|todos os direitos reservados"
     r"|alle rechten voorbehouden|wszelkie prawa zastrzeżone)"
     r"|(?:subscribe|sign up|register) (?:to|for) (?:our|the) .{0,20}newsletter"
-    r"|(?:continue|keep) reading (?:below|after)|story continues below",
+    r"|(?:continue|keep) reading (?:below|after)|story continues below"
+    r"|(?:comments are|kommentare sind|commenti sono|commentaires sont|comentarios están"
+    r"|comentários estão|reacties zijn|komentarze są) (?:closed|geschlossen|chiusi|fermés"
+    r"|cerrados|fechados|gesloten|wyłączone)",
     re.IGNORECASE,
 )
 

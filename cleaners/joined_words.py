@@ -140,6 +140,13 @@ _OPENERS = frozenset("\"'`“”‘’«»„‚‹›([{¿¡—–- \t\r\u00a0"
 _LANGUAGES = 8
 
 
+_LAST = "\U0010ffff"  # sorts after any letter: ``part + _LAST`` ends the words starting with it
+
+
+def _backwards(word: str) -> str:
+    return word[::-1]
+
+
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     """Word knowledge for one wordfreq language, with its memo tables."""
@@ -155,6 +162,7 @@ class _Lexicon:
     noun_capitals: bool
     #: Known words sorted, and grouped by their last three letters (built on first need).
     tables: list[tuple[list[str], dict[str, list[str]]]] = field(default_factory=list)
+    sorted_groups: dict[str, bool] = field(default_factory=dict)
     affixes: dict[tuple[str, bool], dict[str, int]] = field(default_factory=dict)
     decisions: dict[tuple[str, bool, bool], tuple[int, ...]] = field(default_factory=dict)
 
@@ -166,23 +174,29 @@ class _Lexicon:
     def _extensions(self, part: str, as_prefix: bool) -> tuple[int, Iterable[str]]:
         """How many known words start with ``part`` (``as_prefix``) or end with it; those.
 
-        Ends are only indexed by their last three letters: for shorter parts the count
-        is only known to be large.
+        Ends are grouped by their last three letters, each group sorted backwards on its
+        first use: for parts shorter than that the count is only known to be large.
         """
         if not self.tables:
-            ends: dict[str, list[str]] = {}
+            groups: dict[str, list[str]] = {}
             for word in self.freq:
-                ends.setdefault(word[-3:], []).append(word)
-            self.tables.append((sorted(self.freq), ends))
-        forward, ends = self.tables[0]
-        if not as_prefix:
-            if len(part) < 3:
-                return len(self.probes) + 1, ()
-            found = [w for w in ends.get(part[-3:], ()) if w.endswith(part)]
-            return len(found), found
-        low = bisect.bisect_left(forward, part)
-        high = bisect.bisect_left(forward, part + "\U0010ffff", lo=low)
-        return high - low, itertools.islice(forward, low, high)
+                groups.setdefault(word[-3:], []).append(word)
+            self.tables.append((sorted(self.freq), groups))
+        forward, groups = self.tables[0]
+        if as_prefix:
+            low = bisect.bisect_left(forward, part)
+            high = bisect.bisect_left(forward, part + _LAST, lo=low)
+            return high - low, forward[low:high]
+        if len(part) < 3:
+            return len(self.probes) + 1, ()
+        group = groups.get(part[-3:], [])
+        if group and not self.sorted_groups.get(part[-3:]):
+            group.sort(key=_backwards)
+            self.sorted_groups[part[-3:]] = True
+        key = part[::-1]
+        low = bisect.bisect_left(group, key, key=_backwards)
+        high = bisect.bisect_left(group, key + _LAST, lo=low, key=_backwards)
+        return high - low, group[low:high]
 
     def _counts(self, part: str, as_prefix: bool) -> dict[str, int]:
         """Known words that extend ``part`` (after it as a prefix, before it as a suffix).

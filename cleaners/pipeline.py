@@ -34,7 +34,17 @@ from cleaners.punctuation import (
 from cleaners.tags import remove_stray_tags
 from cleaners.whitespace import fix_whitespace
 
-__all__ = ["STEPS", "Change", "Explanation", "SkippedStep", "Step", "is_supported_language", "run"]
+__all__ = [
+    "STEPS",
+    "Change",
+    "Context",
+    "Explanation",
+    "SkippedStep",
+    "Step",
+    "diff",
+    "is_supported_language",
+    "run",
+]
 
 logger = logging.getLogger(__name__)
 

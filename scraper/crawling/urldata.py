@@ -115,7 +115,17 @@ TRACKING_PREFIXES: Final = ("utm_", "pk_", "mtm_", "hsa_", "hmb_")
 #: single page into endless URLs.  Removed like tracking parameters (a
 #: crawler never needs its session in the URL; cookies carry it).
 SESSION_PARAMS: Final = frozenset(
-    {"jsessionid", "phpsessid", "sessionid", "session_id", "sessid", "cfid", "cftoken", "oscsid", "zenid"}
+    {
+        "jsessionid",
+        "phpsessid",
+        "sessionid",
+        "session_id",
+        "sessid",
+        "cfid",
+        "cftoken",
+        "oscsid",
+        "zenid",
+    }
 )
 
 #: Session ids sent as path parameters (``/page;jsessionid=ABC``).
@@ -164,9 +174,17 @@ DEFAULT_TRAP_BUDGETS: Final[tuple[tuple[str, str, int], ...]] = (
     # Session-like parameters not in SESSION_PARAMS (?sid=..., ?usersession=...).
     ("session-like", r"[?&](?:[a-z_]*sess(?:ion)?[a-z_]*|sid|s_id)=", 100),
     # Faceted navigation: every sort x filter x view combination is a new URL.
-    ("facets", r"[?&](?:sort|sortby|order|orderby|filter|view|display|limit|per_page|perpage|dir)=", 200),
+    (
+        "facets",
+        r"[?&](?:sort|sortby|order|orderby|filter|view|display|limit|per_page|perpage|dir)=",
+        200,
+    ),
     # Site search result pages: one per query, without end.
     ("search", r"(?:[?&](?:q|s|query|search|keywords?)=|/search(?:/|\?|$))", 100),
     # Pagination far past any real archive (?page=100 and up): infinite pagers.
-    ("deep-pagination", r"(?:[?&](?:page|p|pg|paged|seite|pagina)=|/(?:page|seite|pagina)/)\d{3,}(?:[&/]|$)", 100),
+    (
+        "deep-pagination",
+        r"(?:[?&](?:page|p|pg|paged|seite|pagina)=|/(?:page|seite|pagina)/)\d{3,}(?:[&/]|$)",
+        100,
+    ),
 )

@@ -36,8 +36,8 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Final
+from dataclasses import dataclass, field, replace
+from typing import Final
 from urllib.parse import unquote, urljoin, urlsplit
 
 import idna
@@ -74,6 +74,7 @@ logger = logging.getLogger(__name__)
 # WHATWG strips C0 controls and spaces at both ends, and tabs/newlines anywhere.
 _STRIP: Final = "".join(map(chr, range(0x21)))
 _TAB_NEWLINE: Final = re.compile(r"[\t\n\r]")
+_ABSOLUTE: Final = ("http://", "https://")
 
 # What gets percent-encoded: the WHATWG path / query percent-encode sets
 # (C0, space, ", <, >, `, {, }, DEL, non-ASCII) plus stray "%" and any
@@ -239,7 +240,9 @@ def normalize_url(
         head, sep, tail = text.partition("?")
         text = head.replace("\\", "/") + sep + tail
     try:
-        if base is not None:
+        # urljoin is the slowest step; an absolute http(s) URL does not need it
+        # (its dot segments are resolved below anyway).
+        if base is not None and not text[:8].lower().startswith(_ABSOLUTE):
             text = urljoin(base.strip(_STRIP), text)
         parts = urlsplit(text)
         scheme = parts.scheme
@@ -398,14 +401,19 @@ class Scope:
         object.__setattr__(self, "_exclude", exclude)
 
     @classmethod
-    def from_seeds(cls, seeds: Iterable[str], **options: Any) -> Scope:
-        """A scope on the seeds' hosts, ``www.`` dropped so that sibling subdomains count.
+    def from_seeds(cls, seeds: Iterable[str], template: Scope | None = None) -> Scope:
+        """``template`` (or the default scope) limited to the seeds' hosts.
 
-        >>> Scope.from_seeds(["https://www.example.com/news/"]).allows("https://m.example.com/a", 1)
-        True
+        ``www.`` is dropped, so that with ``include_subdomains`` a seed on
+        ``www.example.com`` also admits ``example.com`` and ``m.example.com``
+        (what a quick ``scraper crawl URL`` means).
+
+        >>> scope = Scope.from_seeds(["https://www.example.com/news/"], Scope(max_depth=3))
+        >>> scope.domains, scope.allows("https://m.example.com/a", 1)
+        (('example.com',), True)
         """
         hosts = {host_of(seed).removeprefix("www.") for seed in seeds}
-        return cls(domains=tuple(sorted(h for h in hosts if h)), **options)
+        return replace(template or cls(), domains=tuple(sorted(h for h in hosts if h)))
 
     def host_allowed(self, host: str) -> bool:
         """True if ``host`` (ASCII, lower-case) is one of ``domains`` (or below one)."""
@@ -421,8 +429,10 @@ class Scope:
         >>> scope = Scope(domains=("example.com",), max_depth=2, exclude=(r"/login",))
         >>> scope.reason("https://example.com/a", 3), scope.reason("https://other.org/", 0)
         ('deeper than max_depth', 'host not in domains')
-        >>> scope.reason("https://example.com/login?next=/", 0), scope.reason("https://example.com/a", 2)
-        ('matches an exclude pattern', None)
+        >>> scope.reason("https://example.com/login?next=/", 0)
+        'matches an exclude pattern'
+        >>> scope.allows("https://example.com/a", 2)
+        True
         """
         if self.max_depth is not None and depth > self.max_depth:
             return "deeper than max_depth"

@@ -20,7 +20,7 @@ a header that shows three different dates is a listing, not an article.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -28,6 +28,7 @@ from selectolax.lexbor import LexborNode
 
 from scraper.extraction import selectors as sel
 from scraper.extraction.dates import ParsedDate, find_date, parse_date
+from scraper.extraction.scan import ancestors, foreign_marks, region
 from scraper.extraction.strings import WS
 
 __all__ = ["HeaderDates", "byline_date", "header_dates"]
@@ -39,7 +40,7 @@ _AFTER_LABELLED = 1000
 #: Characters of text read before the headline, inside its own block.
 _BEFORE = 150
 #: How many levels above the headline that block may start.
-_BEFORE_LEVELS = 3
+_BEFORE_LEVELS = 2
 #: A text longer than this is a sentence, not a dateline (unless it opens
 #: with a byline or a date label, "By Jane Doe and John Roe, June 8, 2023").
 _SHORT = 60
@@ -116,7 +117,9 @@ def _before(headline: LexborNode) -> list[_Line]:
     """Text nodes before the headline inside its own block, in document order.
 
     Only short blocks are read (a kicker, a category and date line): a long
-    one before the title is a menu or a teaser, not the article's header.
+    one before the title is a menu or a teaser, not the article's header; a
+    <header> that does not hold the headline is the site's (where a "today"
+    line lives).
     """
     lines: list[_Line] = []
     used = 0
@@ -128,7 +131,7 @@ def _before(headline: LexborNode) -> list[_Line]:
         while sibling is not None and used <= _BEFORE:
             if (
                 sibling.tag not in _HIDDEN
-                and sibling.tag != "-comment"
+                and sibling.tag not in ("-comment", "header", "nav")
                 and len(sibling.text(strip=True)) <= 2 * _BEFORE
             ):
                 nodes = [n for n in _texts(sibling) if (n.text_content or "").strip()]
@@ -142,11 +145,21 @@ def _before(headline: LexborNode) -> list[_Line]:
     return lines
 
 
-def _foreign(line: _Line, foreign_marks: Callable[[dict[str, str | None]], bool]) -> bool:
-    """Is the text in a menu, a sidebar, comments, related links... below the shared block?"""
+def _foreign(line: _Line) -> bool:
+    """Is the text in a menu, a sidebar, comments, related links... below the shared block?
+
+    Only the elements between the text and the block it shares with the
+    headline are looked at: the classes of a container that holds the
+    headline too describe the article, whatever they say.  A <footer> is
+    foreign unless it is an <article>'s own (its byline and date line).
+    """
+    if line.block.mem_id == line.node.mem_id:
+        return False  # a bare text beside the headline's block
     current = line.node.parent
     while current is not None:
         tag = current.tag
+        if tag == "footer":
+            return not any(anc.tag == "article" for anc in ancestors(current, 12))
         if tag in _FOREIGN_TAGS and not (
             tag == "aside" and _META_BLOCK.search(current.attributes.get("class") or "")
         ):
@@ -177,37 +190,31 @@ def _find(line: _Line, day_first: bool) -> tuple[ParsedDate, int] | None:
     return None
 
 
-def header_dates(
-    headline: LexborNode,
-    foreign_marks: Callable[[dict[str, str | None]], bool],
-    *,
-    day_first: bool,
-) -> HeaderDates:
+def header_dates(headline: LexborNode, *, day_first: bool) -> HeaderDates:
     """The publication and update dates printed around ``headline`` (the page's <h1>).
 
-    ``foreign_marks(attributes)`` tells whether an element's class or id
-    marks it as comments, related links, a menu...  Dates after the
-    headline come before those above it: a kicker above the title is more
-    often a category or a "today" line than the article's date.  Three
-    different dates on short lines near the headline are the cards of a
-    listing: then none of them is the page's.
+    Dates after the headline come before those above it: a kicker above the
+    title is more often a category or a "today" line than the article's
+    date.  Three different dates on short lines near the headline are the
+    cards of a listing: then none of them is the page's.
     """
     found: list[tuple[ParsedDate, bool]] = []  # (date, labelled as an update)
     days: set[str] = set()
     for lines, limit in ((_after(headline), _AFTER), (_before(headline), _BEFORE)):
         for i, line in enumerate(lines):
             hit = _dated(line, lines[max(0, i - 2) : i], day_first)
-            if hit is None or _foreign(line, foreign_marks):
+            if hit is None or _foreign(line):
                 continue
-            date, updated, labelled = hit
+            date, is_update, labelled = hit
             days.add(date.day)
             if line.distance <= limit or labelled:
-                found.append((date, updated))
+                found.append((date, is_update))
     if len(days) >= 3:
         return HeaderDates(listing=True)
-    published = next((date for date, updated in found if not updated), None)
-    updated = next((date for date, updated in found if updated), None)
-    return HeaderDates(published, updated)
+    return HeaderDates(
+        published=next((date for date, is_update in found if not is_update), None),
+        updated=next((date for date, is_update in found if is_update), None),
+    )
 
 
 def _dated(
@@ -245,17 +252,12 @@ def _dated(
     return date, updated, updated or bool(sel.DATE_LABEL.search(label))
 
 
-def byline_date(
-    byline_nodes: Sequence[LexborNode],
-    region: Callable[[LexborNode], tuple[bool, str]],
-    *,
-    day_first: bool,
-) -> ParsedDate | None:
+def byline_date(byline_nodes: Sequence[LexborNode], *, day_first: bool) -> ParsedDate | None:
     """The date on the author's byline line ("By Jane Doe - Mar 27, 2024").
 
     The byline element's parent or grandparent is read when its text is a
     short line (at most 16 words, not ending like a sentence) outside the
-    page's foreign blocks; a line labelled "Updated" does not count.
+    page's foreign blocks; a line labelled "Updated" or "Joined" does not count.
     """
     for node in byline_nodes:
         parent = node.parent
@@ -268,7 +270,11 @@ def byline_date(
             text = WS.sub(" ", text).strip()
             if len(text.split()) > 16 or text.endswith((".", "!", "?")):
                 continue
-            if sel.DATE_UPDATED_LABEL.search(text) or region(anc)[0]:
+            if (
+                sel.DATE_UPDATED_LABEL.search(text)
+                or sel.NOT_PUBLICATION_LABEL.search(text)
+                or region(anc)[0]
+            ):
                 continue
             parsed = parse_date(text, day_first=day_first)
             if parsed:

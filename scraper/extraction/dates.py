@@ -185,11 +185,11 @@ def _written_date(value: str) -> tuple[ParsedDate, int] | None:
             if date is not None:
                 best = (m.start(), date)
                 break
-    m = _CJK.search(value)
-    if m and (best is None or m.start() < best[0]):
-        date = _valid(int(m[1]), int(m[2]), int(m[3]))
+    cjk = _CJK.search(value)
+    if cjk and (best is None or cjk.start() < best[0]):
+        date = _valid(int(cjk[1]), int(cjk[2]), int(cjk[3]))
         if date is not None:
-            best = (m.start(), date)
+            best = (cjk.start(), date)
     if best is None:
         return None
     return ParsedDate(best[1].isoformat(), best[1].isoformat()), best[0]

@@ -27,7 +27,7 @@ from scraper.extraction import selectors as sel
 from scraper.extraction.authors import choose_author
 from scraper.extraction.jsonld import Ld, ld_first, pick_json_ld
 from scraper.extraction.page_dates import DateStatements, choose_dates
-from scraper.extraction.scan import Found, foreign_marks, meta_first, region, scan
+from scraper.extraction.scan import Found, meta_first, scan
 from scraper.extraction.strings import clean, norm
 from scraper.extraction.titles import choose_title, site_keys
 
@@ -91,8 +91,6 @@ def extract_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
             headline=_headline(found, title),
             byline_nodes=(found.author_nodes + found.link_nodes[:2] + found.bylines)[:5],
         ),
-        region,
-        foreign_marks,
         day_first=language not in (None, "en"),
     )
     return Metadata(

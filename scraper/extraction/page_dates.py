@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -25,15 +25,9 @@ from selectolax.lexbor import LexborNode
 from scraper.extraction import selectors as sel
 from scraper.extraction.datelines import HeaderDates, byline_date, header_dates
 from scraper.extraction.dates import ParsedDate, parse_date
+from scraper.extraction.scan import region
 
-__all__ = ["DateStatements", "PageDates", "Region", "choose_dates"]
-
-#: ``region(node)`` -> (node is in a block foreign to the article, class words
-#: of the node and its ancestors).  Supplied by the metadata scan.
-Region = Callable[[LexborNode], tuple[bool, str]]
-#: ``foreign_marks(attributes)``: do an element's class and id mark it as
-#: comments, related links, a menu...?  Supplied by the metadata scan.
-ForeignMarks = Callable[[dict[str, str | None]], bool]
+__all__ = ["DateStatements", "PageDates", "choose_dates"]
 
 _MODIFIED_CLASS = re.compile(r"updated|modified|last-edit")
 #: A <meta> name that states some date but not the publication's.
@@ -86,7 +80,7 @@ def _first(values: Sequence[object], day_first: bool) -> ParsedDate | None:
 
 
 def _element_dates(
-    statements: DateStatements, region: Region, day_first: bool
+    statements: DateStatements, day_first: bool
 ) -> tuple[ParsedDate | None, ParsedDate | None]:
     """Publication and modification dates from the dated elements of the page.
 
@@ -148,9 +142,7 @@ def _within_a_day(a: ParsedDate, b: ParsedDate) -> bool:
     return abs(gap.days) <= 1
 
 
-def choose_dates(
-    statements: DateStatements, region: Region, foreign_marks: ForeignMarks, *, day_first: bool
-) -> PageDates:
+def choose_dates(statements: DateStatements, *, day_first: bool) -> PageDates:
     """The page's publication and modification dates, the article's own statements first.
 
     Publication, in this order of trust:
@@ -179,7 +171,7 @@ def choose_dates(
     """
     meta = statements.meta
     header = (
-        header_dates(statements.headline, foreign_marks, day_first=day_first)
+        header_dates(statements.headline, day_first=day_first)
         if statements.headline is not None
         else HeaderDates()
     )
@@ -192,14 +184,19 @@ def choose_dates(
         or _first(statements.item_published, day_first)
     )
     updated = header.updated
-    if structured and updated and structured.day != updated.day and _within_a_day(structured, updated):
+    if (
+        structured
+        and updated
+        and structured.day != updated.day
+        and _within_a_day(structured, updated)
+    ):
         structured = updated
     printed = header.published
     if printed and structured and printed.day == structured.day:
         printed = structured  # the same day, with the structured data's time
     article_modified = _first([o.get("dateModified") for o in statements.article_ld], day_first)
     element_published, element_modified = (
-        _element_dates(statements, region, day_first) if not header.listing else (None, None)
+        _element_dates(statements, day_first) if not header.listing else (None, None)
     )
     published = (
         printed
@@ -207,7 +204,7 @@ def choose_dates(
         or element_published
         or _first(_generic_date_meta(meta), day_first)
         or (
-            byline_date(statements.byline_nodes, region, day_first=day_first)
+            byline_date(statements.byline_nodes, day_first=day_first)
             if not header.listing
             else None
         )

@@ -189,7 +189,9 @@ _META_BLOCK = re.compile(r"meta|byline|author|date|info")
 #: A word of ``sel.FOREIGN_WORDS`` as a whole word of a class or id
 #: ("related-posts", "commentList" casefolded is one word and does not count).
 _FOREIGN_WORD = re.compile(
-    r"(?<![a-z0-9])(?:" + "|".join(sorted(sel.FOREIGN_WORDS, key=len, reverse=True)) + r")(?![a-z0-9])"
+    r"(?<![a-z0-9])(?:"
+    + "|".join(sorted(sel.FOREIGN_WORDS, key=len, reverse=True))
+    + r")(?![a-z0-9])"
 )
 
 

@@ -1,0 +1,272 @@
+"""Links of an HTML page, and the robots directives that say what may be done with them.
+
+Pure functions over a parsed ``LexborHTMLParser`` tree (the extraction
+worker already has one).  Every URL comes out normalised
+(``urls.normalize_url``), resolved against the document base (``<base
+href>``, else the page URL).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from scraper.config import DEFAULT_USER_AGENT
+from scraper.crawling.urls import normalize_url
+from scraper.fetching.robots import product_token
+
+__all__ = [
+    "FEED_TYPES",
+    "MAX_ANCHORS_SCANNED",
+    "MAX_LINKS_PER_PAGE",
+    "PageLinks",
+    "document_base",
+    "extract_links",
+    "feed_links",
+    "robots_directives",
+]
+
+#: Distinct links kept per page; past it ``truncated`` is set.  News pages
+#: have a few hundred; tens of thousands is a trap or a sitemap in disguise.
+MAX_LINKS_PER_PAGE: Final = 5000
+#: ``<a>`` / ``<area>`` elements looked at per page, so that a page of a
+#: million distinct junk hrefs costs a bounded amount of normalisation.
+MAX_ANCHORS_SCANNED: Final = 50_000
+#: Feed links kept per page.
+MAX_FEEDS_PER_PAGE: Final = 20
+#: ``<link rel=alternate type=...>`` types that announce a feed.
+FEED_TYPES: Final = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/feed+json",
+        "application/json+feed",
+    }
+)
+#: Directives we report.  "none" means noindex + nofollow; index/follow/all are defaults.
+_DIRECTIVES: Final = frozenset({"noindex", "nofollow", "noarchive", "nosnippet"})
+#: Directives that carry a value after ":" (so the word before ":" is not an agent).
+_VALUED: Final = frozenset(
+    {"unavailable_after", "max-snippet", "max-image-preview", "max-video-preview"}
+)
+_AGENT_PREFIX: Final = re.compile(r"\s*([A-Za-z][\w.-]*)\s*:\s*(.*)", re.DOTALL)
+_SEPARATORS: Final = re.compile(r"[\s,;]+")
+_STRIP: Final = "".join(map(chr, range(0x21)))
+_TRICKY: Final = re.compile(r"[\t\n\r\\]")
+
+
+@dataclass(frozen=True, slots=True)
+class PageLinks:
+    """What a page links to, and what its robots directives allow.
+
+    ``links`` already leaves out ``rel=nofollow`` links; a page-level
+    ``nofollow`` (meta robots or X-Robots-Tag) is reported in ``robots``
+    and the crawl must then queue none of them: use ``follow_links``.
+    """
+
+    #: Normalised http(s) URLs of ``<a href>`` and ``<area href>``, in document
+    #: order, deduplicated, ``rel=nofollow`` excluded.
+    links: tuple[str, ...]
+    #: ``<link rel=canonical>`` (normalised); None if absent, invalid or contradictory.
+    canonical: str | None
+    #: Feeds announced by ``<link rel=alternate type=...rss/atom/json...>``.
+    feeds: tuple[str, ...]
+    #: Directives from ``<meta name=robots>`` and ``<meta name=AGENT>``:
+    #: a subset of noindex, nofollow, noarchive, nosnippet ("none" expanded).
+    robots: frozenset[str]
+    #: The URL relative links were resolved against (``<base href>`` or the page URL).
+    base: str
+    #: True if ``MAX_LINKS_PER_PAGE`` or ``MAX_ANCHORS_SCANNED`` cut the list.
+    truncated: bool = False
+
+    @property
+    def noindex(self) -> bool:
+        """The page asks not to be indexed: do not output its article."""
+        return "noindex" in self.robots
+
+    @property
+    def nofollow(self) -> bool:
+        """The page asks that none of its links be followed."""
+        return "nofollow" in self.robots
+
+    def follow_links(self, header_robots: Iterable[str] = ()) -> tuple[str, ...]:
+        """The links a polite crawl may queue, given also the X-Robots-Tag directives."""
+        if self.nofollow or "nofollow" in header_robots:
+            return ()
+        return self.links
+
+
+def _tokens(value: str | None) -> set[str]:
+    return set(value.lower().split()) if value else set()
+
+
+def _directives(content: str) -> set[str]:
+    found: set[str] = set()
+    for token in _SEPARATORS.split(content.lower()):
+        if token == "none":
+            found.update(("noindex", "nofollow"))
+        elif token in _DIRECTIVES:
+            found.add(token)
+    return found
+
+
+def robots_directives(
+    x_robots_tag: str | Iterable[str] | None, agent: str = DEFAULT_USER_AGENT
+) -> frozenset[str]:
+    """The X-Robots-Tag directives that apply to ``agent``: noindex, nofollow, ...
+
+    Why: servers can forbid indexing or following for non-HTML answers and
+    whole paths in a header; values may be prefixed by an agent name
+    (``googlebot: noindex``), and then apply to that agent only, up to the
+    next prefix.  Give each header line separately (an iterable) when you
+    can: joined with ", " a general directive after a prefixed one is read
+    as the prefixed agent's.  ``agent`` is a user agent or its product token.
+
+    >>> sorted(robots_directives("noarchive, googlebot: noindex, tidyscrape: none"))
+    ['noarchive', 'nofollow', 'noindex']
+    >>> sorted(robots_directives(["otherbot: noindex, nofollow", "unavailable_after: 1 Jan 2020"]))
+    []
+    """
+    if x_robots_tag is None:
+        return frozenset()
+    values = [x_robots_tag] if isinstance(x_robots_tag, str) else list(x_robots_tag)
+    token = product_token(agent)
+    found: set[str] = set()
+    for value in values:
+        target: str | None = None  # None: every agent
+        for part in value.split(","):
+            prefixed = _AGENT_PREFIX.fullmatch(part)
+            if prefixed and prefixed.group(1).lower() not in _VALUED:
+                target = prefixed.group(1).lower()
+                part = prefixed.group(2)
+            if target is None or target == token:
+                found |= _directives(part)
+    return frozenset(found)
+
+
+def document_base(tree: LexborHTMLParser, page_url: str) -> str:
+    """The URL relative links resolve against: the first ``<base href>``, else the page URL.
+
+    >>> document_base(LexborHTMLParser('<base href="/en/"><a href="x">'), "https://a.example/p")
+    'https://a.example/en/'
+    """
+    node = tree.css_first("base[href]")
+    href = node.attributes.get("href") if node is not None else None
+    resolved = normalize_url(href, page_url) if href else None
+    return resolved or page_url
+
+
+def _resolve(href: str, base: str, origin: str) -> str | None:
+    """``normalize_url(href, base)``, skipping ``urljoin`` for the common root-relative href.
+
+    ``origin + href`` equals ``urljoin(base, href)`` for "/path" hrefs up to
+    what ``normalize_url`` normalises anyway (dot segments, user info); hrefs
+    whose meaning a browser would change (backslashes, tabs, "//") take the
+    general path.
+    """
+    text = href.strip(_STRIP)
+    if text[:1] == "/" and text[1:2] not in ("/", "\\") and not _TRICKY.search(text):
+        return normalize_url(origin + text)
+    return normalize_url(text, base)
+
+
+def feed_links(tree: LexborHTMLParser, base: str) -> tuple[str, ...]:
+    """Feeds announced by ``<link rel=alternate type=application/rss+xml|atom+xml|feed+json>``."""
+    found: list[str] = []
+    for node in tree.css("link[href][type]"):
+        attributes = node.attributes
+        kind = (attributes.get("type") or "").split(";")[0].strip().lower()
+        if kind not in FEED_TYPES or "alternate" not in _tokens(attributes.get("rel")):
+            continue
+        url = normalize_url(attributes.get("href") or "", base)
+        if url is not None and url not in found:
+            found.append(url)
+            if len(found) >= MAX_FEEDS_PER_PAGE:
+                break
+    return tuple(found)
+
+
+def _canonical(tree: LexborHTMLParser, base: str) -> str | None:
+    # Several canonicals that disagree mean none (search engines ignore them too).
+    found = {
+        normalize_url(node.attributes.get("href") or "", base)
+        for node in tree.css("link[rel][href]")
+        if "canonical" in _tokens(node.attributes.get("rel"))
+    }
+    found.discard(None)
+    return found.pop() if len(found) == 1 else None
+
+
+def _meta_robots(tree: LexborHTMLParser, agent: str) -> frozenset[str]:
+    names = {"robots", product_token(agent)}
+    found: set[str] = set()
+    for node in tree.css("meta[name][content]"):
+        name = (node.attributes.get("name") or "").strip().lower()
+        if name in names:
+            found |= _directives(node.attributes.get("content") or "")
+    return frozenset(found)
+
+
+def _anchor_href(node: LexborNode) -> str | None:
+    attributes = node.attributes
+    if "nofollow" in _tokens(attributes.get("rel")):
+        return None
+    return attributes.get("href")
+
+
+def extract_links(
+    tree: LexborHTMLParser, page_url: str, *, agent: str = DEFAULT_USER_AGENT
+) -> PageLinks:
+    """The page's links, canonical URL, feeds and meta robots directives.
+
+    Why one pass for all of them: the crawl needs each for every page, and
+    they share the document base.  Links are resolved against ``<base
+    href>``, normalised (tracking parameters, fragments and ``javascript:``
+    gone), deduplicated and capped at ``MAX_LINKS_PER_PAGE``.
+
+    >>> tree = LexborHTMLParser('<meta name="robots" content="NOINDEX">'
+    ...     '<a href="/a?utm_source=x">A</a><a href="/a#top">A again</a>'
+    ...     '<a href="javascript:void(0)">js</a><a rel="nofollow" href="/ads">ad</a>')
+    >>> page = extract_links(tree, "https://example.com/news/")
+    >>> page.links, sorted(page.robots)
+    (('https://example.com/a',), ['noindex'])
+    """
+    base = document_base(tree, page_url)
+    try:
+        parts = urlsplit(base)
+        origin = f"{parts.scheme}://{parts.netloc}"
+    except ValueError:
+        origin = ""
+    cache: dict[str, str | None] = {}
+    links: dict[str, None] = {}
+    truncated = False
+    for scanned, node in enumerate(tree.css("a[href], area[href]")):
+        if scanned >= MAX_ANCHORS_SCANNED:
+            truncated = True
+            break
+        href = _anchor_href(node)
+        if not href:
+            continue
+        if href in cache:
+            url = cache[href]
+        else:
+            url = cache[href] = _resolve(href, base, origin) if origin else None
+        if url is not None and url not in links:
+            if len(links) >= MAX_LINKS_PER_PAGE:
+                truncated = True
+                break
+            links[url] = None
+    return PageLinks(
+        links=tuple(links),
+        canonical=_canonical(tree, base),
+        feeds=feed_links(tree, base),
+        robots=_meta_robots(tree, agent),
+        base=base,
+        truncated=truncated,
+    )
