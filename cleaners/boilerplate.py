@@ -31,11 +31,14 @@ from cleaners.chardata import (
     BREADCRUMB_RE,
     COUNTER_LINE_RE,
     CREDIT_LINE_RE,
+    HOME_WORDS,
     LIST_ITEM_RE,
     META_LINE_RE,
     NAVIGATION_LINE_RE,
     RELATED_LINE_RE,
     SECTION_WORDS,
+    SOCIAL_PREFIXES,
+    WIDGET_WORDS,
 )
 
 __all__ = ["classify_block", "is_boilerplate", "remove_boilerplate"]
@@ -49,16 +52,8 @@ _MAX_SENTENCE_WORDS = 40
 _MAX_LABEL_WORDS = 3
 _TOP_LABEL_BLOCKS = 3
 _ALL_VOCAB = BOILERPLATE_TRIGGERS | BOILERPLATE_VOCAB | BOILERPLATE_FUNCTION_WORDS
-_HOME_WORDS = frozenset(
-    ["home", "start", "startseite", "homepage", "accueil", "inicio", "início", "voorpagina"]
-)
-_SOCIAL_PREFIXES = ("facebook", "twitter", "whatsapp", "linkedin", "instagram", "youtube")
-#: Single words that, alone after the last paragraph, are sharing widgets.
-_WIDGET_WORDS = frozenset(
-    ["email", "mail", "sms", "link", "links", "rss", "x", "pinterest", "telegram", "reddit"]
-)
 RELATED = "related"
-"""The category of a 'read also' heading: boilerplate only when nothing real follows."""
+"""The kind of a 'read also' heading: kept when a list or short items follow it."""
 
 
 def _terminal(line: str) -> bool:
@@ -75,7 +70,7 @@ def _is_content(block: str) -> bool:
 
 
 def _in_vocab(token: str) -> bool:
-    return token in _ALL_VOCAB or token.startswith(_SOCIAL_PREFIXES)  # 'Facebooku'
+    return token in _ALL_VOCAB or token.startswith(SOCIAL_PREFIXES)  # 'Facebooku'
 
 
 def is_boilerplate(block: str, *, edge: bool = False, top: bool = False) -> bool:
@@ -126,7 +121,7 @@ def classify_block(block: str, *, edge: bool = False, top: bool = False) -> str 
     if n <= 6 and NAVIGATION_LINE_RE.match(lower) and not terminal:
         return "navigation"
     if BREADCRUMB_RE.match(line) and (
-        tokens[0] in _HOME_WORDS or all(t in SECTION_WORDS for t in tokens)
+        tokens[0] in HOME_WORDS or all(t in SECTION_WORDS for t in tokens)
     ):
         return "breadcrumb"
     if n > _MAX_WORDS or (terminal and not line.endswith("...")):
@@ -137,7 +132,7 @@ def classify_block(block: str, *, edge: bool = False, top: bool = False) -> str 
         if any(t in BOILERPLATE_TRIGGERS for t in tokens):
             return "lexicon"
         content_words = [t for t in tokens if t not in BOILERPLATE_FUNCTION_WORDS]
-        widget = all(t.startswith(_SOCIAL_PREFIXES) or t in _WIDGET_WORDS for t in content_words)
+        widget = all(t.startswith(SOCIAL_PREFIXES) or t in WIDGET_WORDS for t in content_words)
         if edge and (len(content_words) >= 2 or (content_words and n <= 2 and widget)):
             return "lexicon"  # 'You may also like', 'Facebook' after the last paragraph
     if top and n <= _MAX_LABEL_WORDS and all(t in SECTION_WORDS for t in tokens):

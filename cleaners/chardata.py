@@ -127,8 +127,8 @@ _ATTR_EQ = r"""(?:\s+[A-Za-z_:][-\w:.]*\s*=\s*(?:"[^"<>\n]*"|'[^'<>\n]*'|[^\s"'<
 _ATTR_ANY = _ATTR_EQ[:-1] + r"|\s+[A-Za-z_:][-\w:.]*)"
 #: A stray tag fragment.  Groups say which form it is; the step decides with context.
 STRAY_TAG_RE = re.compile(
-    # 1. a whole tag: <p>, </em>, <br/>, <a href="x">
-    rf"(?P<full></?(?P<t1>{_TAG}){_ATTR_ANY}*\s*/?>)"
+    # 1. a whole tag: <p>, </em>, <br/>, <a href="x">, and an HTML comment
+    rf"(?P<full></?(?P<t1>{_TAG}){_ATTR_ANY}*\s*/?>|<!--.*?-->)"
     # 2. the start of a tag cut before its '>': <em, </p, <br/
     rf"|(?P<open></?(?P<t2>{_TAG}){_ATTR_EQ}*\s*/?)(?![\w>=]|-\S)"
     # 3. a closing tag glued to the next word: </pseit
@@ -140,7 +140,7 @@ STRAY_TAG_RE = re.compile(
     re.IGNORECASE,
 )
 #: Quick test: any '<' or '>' next to a letter or slash at all?
-TAGS_PRECHECK_RE = re.compile(r"<[/A-Za-z]|[A-Za-z0-9\"'/]>")
+TAGS_PRECHECK_RE = re.compile(r"<[/A-Za-z!]|[A-Za-z0-9\"'/]>")
 
 # ---------------------------------------------------------------- mojibake
 
@@ -376,6 +376,13 @@ BOILERPLATE_VOCAB = frozenset(
     """
     )
 )
+
+#: Words for the home page, the first item of a breadcrumb.
+HOME_WORDS = frozenset(_words("home start startseite homepage accueil inicio início voorpagina"))
+#: Social networks, matched as word prefixes so that inflected forms count (``Facebooku``).
+SOCIAL_PREFIXES = ("facebook", "twitter", "whatsapp", "linkedin", "instagram", "youtube")
+#: Single words that, alone after the last paragraph, are sharing widgets.
+WIDGET_WORDS = frozenset(_words("email mail sms link links rss x pinterest telegram reddit"))
 
 #: Whole lines that say "related / read also / you may also like", by their words.
 RELATED_LINE_RE = re.compile(

@@ -36,7 +36,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import wordfreq
@@ -162,7 +162,7 @@ class _Lexicon:
     noun_capitals: bool
     #: Known words sorted, and grouped by their last three letters (built on first need).
     tables: list[tuple[list[str], dict[str, list[str]]]] = field(default_factory=list)
-    sorted_groups: dict[str, bool] = field(default_factory=dict)
+    sorted_groups: set[str] = field(default_factory=set)
     affixes: dict[tuple[str, bool], dict[str, int]] = field(default_factory=dict)
     decisions: dict[tuple[str, bool, bool], tuple[int, ...]] = field(default_factory=dict)
 
@@ -190,9 +190,11 @@ class _Lexicon:
         if len(part) < 3:
             return len(self.probes) + 1, ()
         group = groups.get(part[-3:], [])
-        if group and not self.sorted_groups.get(part[-3:]):
-            group.sort(key=_backwards)
-            self.sorted_groups[part[-3:]] = True
+        if group and part[-3:] not in self.sorted_groups:
+            # Sorted once, into a new list: another thread may be reading the old one.
+            group = sorted(group, key=_backwards)
+            groups[part[-3:]] = group
+            self.sorted_groups.add(part[-3:])
         key = part[::-1]
         low = bisect.bisect_left(group, key, key=_backwards)
         high = bisect.bisect_left(group, key + _LAST, lo=low, key=_backwards)
@@ -334,6 +336,9 @@ def _junction(
         # A known but rare token (``ofthe``, ``dela``): only function-word glue counts.
         if whole_z >= KNOWN_ZIPF or not (fl or fr) or zl + zr - whole_z < KNOWN_MARGIN:
             return None
+        if not (fl and fr) and not cheap:
+            most = MAX_RATE_COMPOUNDING if lex.compounding else MAX_RATE_FUNCTION
+            return zl + zr if _rate(lex, left, right) < most else None
         return zl + zr
     if (fl and fr) or cheap:
         return zl + zr
@@ -539,12 +544,15 @@ def _is_hyphenated(text: str, start: int, end: int) -> bool:
 # --------------------------------------------------------------------------- public API
 
 
-def _one_round(text: str, lex: _Lexicon) -> list[tuple[int, int, str]]:
-    """One pass of ``find_splits`` over ``text``."""
+_Split = tuple[int, int, str]
+
+
+def _one_round(text: str, lex: _Lexicon, spans: list[tuple[int, int]]) -> list[_Split]:
+    """One pass of ``find_splits`` over the ``spans`` of ``text``."""
     known = 10.0 ** (KNOWN_ZIPF - 9.0)
     freq = lex.freq
-    splits: list[tuple[int, int, str]] = []
-    for match in _WORD.finditer(text):
+    splits: list[_Split] = []
+    for match in itertools.chain.from_iterable(_WORD.finditer(text, a, b) for a, b in spans):
         word = match.group()
         if not MIN_LENGTH <= len(word) <= MAX_LENGTH:
             continue
@@ -572,7 +580,7 @@ def _one_round(text: str, lex: _Lexicon) -> list[tuple[int, int, str]]:
     return splits
 
 
-def _apply(text: str, splits: list[tuple[int, int, str]]) -> str:
+def _apply(text: str, splits: list[_Split]) -> str:
     """``text`` with each ``(start, end, replacement)`` applied."""
     out: list[str] = []
     pos = 0
@@ -584,7 +592,17 @@ def _apply(text: str, splits: list[tuple[int, int, str]]) -> str:
     return "".join(out)
 
 
-def find_splits(text: str, lang: str | None) -> list[tuple[int, int, str]]:
+def _moved(splits: list[_Split]) -> list[tuple[int, int]]:
+    """Where each replacement of ``splits`` stands once they are applied."""
+    spans = []
+    shift = 0
+    for start, end, replacement in splits:
+        spans.append((start + shift, start + shift + len(replacement)))
+        shift += len(replacement) - (end - start)
+    return spans
+
+
+def find_splits(text: str, lang: str | None) -> list[_Split]:
     """List the glued words of ``text`` as ``(start, end, replacement)``, left to right.
 
     ``text[start:end]`` is the glued token; ``replacement`` is the same characters with
@@ -597,51 +615,23 @@ def find_splits(text: str, lang: str | None) -> list[tuple[int, int, str]]:
     if code is None or not text:
         return []
     lex = _lexicon(code)
-    splits = _one_round(text, lex)
+    splits = _one_round(text, lex, [(0, len(text))])
     for _ in range(MAX_ROUNDS - 1):
-        if not splits:
-            break
-        # A cut piece may show glue of its own: look again at the repaired text and
-        # fold what is found back into the original coordinates.
-        repaired = _apply(text, splits)
-        more = _one_round(repaired, lex)
+        # A piece may show glue of its own once cut, with new neighbours (``x-yz`` loses
+        # its hyphen): look again at the pieces, in the repaired text, until none is cut.
+        spans = _moved(splits)
+        more = _one_round(_apply(text, splits), lex, spans)
         if not more:
             break
-        splits = _merge(splits, more)
-    return splits
-
-
-def _merge(
-    first: list[tuple[int, int, str]], second: list[tuple[int, int, str]]
-) -> list[tuple[int, int, str]]:
-    """Fold splits found in the repaired text (``second``) into those of ``first``."""
-    replaced = {start: (start, end, replacement) for start, end, replacement in first}
-    # Where each first-round replacement sits in the repaired text, and the shift after it.
-    spans: list[tuple[int, int, int, int]] = []
-    shift = 0
-    for start, end, replacement in first:
-        spans.append((start + shift, start + shift + len(replacement), start, 0))
-        shift += len(replacement) - (end - start)
-        spans[-1] = (*spans[-1][:3], shift)
-    for start, end, replacement in second:
-        moved = 0
-        host = None
-        for span_start, span_end, original, after in spans:
-            if span_end <= start:
-                moved = after
-                continue
-            if span_start <= start and end <= span_end:
-                host = (span_start, original)
-            break
-        if host is None:
-            replaced[start - moved] = (start - moved, end - moved, replacement)
-        else:
-            span_start, original = host
-            first_start, first_end, old = replaced[original]
-            offset = start - span_start
+        for start, end, replacement in more:
+            k = next((k for k, (a, b) in enumerate(spans) if a <= start and end <= b), -1)
+            if k < 0:
+                continue  # cannot happen: the second pass only looks inside the spans
+            first_start, first_end, old = splits[k]
+            offset = start - spans[k][0]
             new = old[:offset] + replacement + old[offset + end - start :]
-            replaced[original] = (first_start, first_end, new)
-    return sorted(replaced.values())
+            splits[k] = (first_start, first_end, new)
+    return splits
 
 
 def split_joined_words(text: str, lang: str | None) -> str:

@@ -205,17 +205,22 @@ def is_supported_language(lang: str | None) -> bool:
 
 
 _TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]")
+_LINE_RE = re.compile(r"\n+|[^\n]+")
 _REFINE_CHARS = 400
 
 
-def diff(old: str, new: str) -> list[tuple[int, str, str]]:
+def diff(old: str, new: str, *, blocks: bool = False) -> list[tuple[int, str, str]]:
     """Return the edits from ``old`` to ``new`` as (position in old, old part, new part).
 
-    Token-level, after trimming the common prefix and suffix, so it stays
-    fast on long texts with a few edits.
+    Token-level (words, spaces, marks), after trimming the common prefix and
+    suffix, so it stays fast on long texts with a few edits; small
+    replacements are refined to characters.  With ``blocks``, lines are the
+    units first, so that a deleted paragraph is reported whole.
 
     >>> diff("al Cremlino .", "al Cremlino.")
     [(11, ' ', '')]
+    >>> diff("A.\\n\\nShare\\n\\nB.", "A.\\n\\nB.", blocks=True)
+    [(4, 'Share\\n\\n', '')]
     """
     start = 0
     limit = min(len(old), len(new))
@@ -231,26 +236,67 @@ def diff(old: str, new: str) -> list[tuple[int, str, str]]:
     a, b = old[start : len(old) - end], new[start : len(new) - end]
     if not a or not b:
         return [(start, a, b)] if a or b else []
-    ta, tb = _TOKEN_RE.findall(a), _TOKEN_RE.findall(b)
-    offsets = [0]
-    for tok in ta:
-        offsets.append(offsets[-1] + len(tok))
-    out: list[tuple[int, str, str]] = []
-    matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        old_part, new_part = "".join(ta[i1:i2]), "".join(tb[j1:j2])
-        at = start + offsets[i1]
-        if tag == "replace" and len(old_part) + len(new_part) <= _REFINE_CHARS:
-            # Small replacements are refined to characters: 'p> .p>' -> '. ' is two deletions.
+    if blocks:
+        out: list[tuple[int, str, str]] = []
+        for at, old_part, new_part in _diff_units(a, b, _LINE_RE):
+            if old_part and new_part:
+                out.extend(
+                    (start + at + p, o, n) for p, o, n in _diff_units(old_part, new_part, _TOKEN_RE)
+                )
+            else:
+                out.append((start + at, old_part, new_part))
+        return out
+    out = []
+    for at, old_part, new_part in _diff_units(a, b, _TOKEN_RE):
+        if old_part and new_part and len(old_part) + len(new_part) <= _REFINE_CHARS:
+            # Small replacements are refined to characters: 'Cremlino .' -> 'Cremlino.'.
             chars = difflib.SequenceMatcher(None, old_part, new_part, autojunk=False)
             for op, a1, a2, b1, b2 in chars.get_opcodes():
                 if op != "equal":
-                    out.append((at + a1, old_part[a1:a2], new_part[b1:b2]))
+                    out.append((start + at + a1, old_part[a1:a2], new_part[b1:b2]))
         else:
-            out.append((at, old_part, new_part))
+            out.append((start + at, old_part, new_part))
     return out
+
+
+def _deleted_lines(old: str, new: str) -> list[tuple[int, str, str]] | None:
+    """The lines (with their line breaks) deleted from ``old`` to give ``new``, or None.
+
+    Exact when a step only removed whole lines: ``new`` is then a subsequence
+    of ``old``'s lines, and each removed run is reported where it was.
+    """
+    ta, tb = _LINE_RE.findall(old), _LINE_RE.findall(new)
+    out: list[tuple[int, str, str]] = []
+    j = pos = 0
+    run_start, run = -1, ""
+    for tok in ta:
+        if j < len(tb) and tok == tb[j]:
+            j += 1
+            if run:
+                out.append((run_start, run, ""))
+                run = ""
+        else:
+            if not run:
+                run_start = pos
+            run += tok
+        pos += len(tok)
+    if run:
+        out.append((run_start, run, ""))
+    return out if j == len(tb) else None
+
+
+def _diff_units(a: str, b: str, unit: re.Pattern[str]) -> list[tuple[int, str, str]]:
+    """Edits from ``a`` to ``b`` over the units ``unit`` cuts them into."""
+    ta, tb = unit.findall(a), unit.findall(b)
+    offsets = [0]
+    for tok in ta:
+        offsets.append(offsets[-1] + len(tok))
+    matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=False)
+    return [
+        (offsets[i1], "".join(ta[i1:i2]), "".join(tb[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
 
 
 _BLOCK_SEP_RE = re.compile(r"\n\s*\n")
@@ -324,7 +370,9 @@ def run(
             fixed = step.fix(text, ctx)
             if fixed != text:
                 if record:
-                    edits = diff(text, fixed)
+                    edits = (_deleted_lines(text, fixed) if step.deletes else None) or diff(
+                        text, fixed, blocks=step.deletes
+                    )
                     if step.deletes:
                         edits = [part for edit in edits for part in _split_blocks(*edit)]
                     changes.extend(

@@ -33,10 +33,10 @@ def _is_fragment(match: re.Match[str]) -> bool:
     after = line[end] if end < len(line) else ""
     at_line_start = not line[:start].strip()
     has_attrs = bool(match.group("attrs")) or ("=" in match.group())
+    if match.group("full") is not None or match.group("glued") is not None:
+        return True  # '<p>', '</em>', '<!-- x -->', '</pseit': only markup looks like that
     if before in _GUARD_BEFORE and not has_attrs:
         return False  # 'a -> b', 'x => y'
-    if match.group("full") is not None or match.group("glued") is not None:
-        return True
     if match.group("open") is not None:
         # '<em' after a letter is a tag unless it looks like maths: 'a<b'.
         tag = match.group("t2")
@@ -108,6 +108,7 @@ def strip_tag_fragments(line: str) -> str:
             or match.group("t3")
             or match.group("t5")
             or match.group("t4")
+            or ""
         )
         post = line[match.end() :]
         pre, glue, new_post = _joiner(tag, out + line[last : match.start()], post)

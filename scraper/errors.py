@@ -18,7 +18,9 @@ The CLI maps the whole tree to exit codes and, in JSON Lines output, to
     │   ├── RobotsDisallowed      robots.txt forbids the URL for our agent
     │   └── BlockedAddress        the address policy refused the host
     ├── ExtractionError           the page could not be turned into an article
-    │   └── NoArticleError        the page holds no article (shell, wall, login)
+    │   ├── NoArticleError        the page holds no article (shell, wall, login)
+    │   └── FeedError             a sitemap or feed that cannot be read safely
+    │       └── FeedTooLarge      a sitemap or feed over the size cap once decompressed
     └── StoreError                the crawl store failed (disk full, connection lost...)
         └── StoreLocked           another process is running this job on this store
 """
@@ -33,6 +35,8 @@ __all__ = [
     "ConfigError",
     "DeadlineExceeded",
     "ExtractionError",
+    "FeedError",
+    "FeedTooLarge",
     "FetchError",
     "HTTPStatusError",
     "InputError",
@@ -124,6 +128,21 @@ class ExtractionError(ScraperError):
 
 class NoArticleError(ExtractionError):
     """The page holds no article: a JavaScript shell, a consent wall, a login or empty page."""
+
+
+class FeedError(ExtractionError):
+    """A sitemap or feed could not be read: not XML or JSON, malformed beyond
+    recovery, unsafe (declares XML entities), or not a sitemap / feed at all.
+
+    The message names the URL and the cause.  One bad file stops only itself:
+    the crawl records it and goes on with the others.
+    """
+
+
+class FeedTooLarge(FeedError):
+    """A sitemap or feed is over the size cap once decompressed (50 MB, the
+    sitemap protocol's limit): a decompression bomb or a file to split.
+    """
 
 
 class StoreError(ScraperError):

@@ -34,7 +34,7 @@ from typing import Final, TypeVar
 
 from lxml import etree
 
-from scraper.errors import ExtractionError
+from scraper.errors import FeedError, FeedTooLarge
 
 __all__ = [
     "MAX_DOCUMENT_BYTES",
@@ -81,21 +81,6 @@ _PARSER_OPTIONS: Final = {
 # An "&" that starts no entity or character reference: invalid XML that
 # hand-made sitemaps are full of (``?a=1&b=2``).
 _BARE_AMP: Final = re.compile(rb"&(?![A-Za-z_][\w.-]{0,40};|#[0-9]{1,8};|#x[0-9A-Fa-f]{1,8};)")
-
-
-class FeedError(ExtractionError):
-    """A sitemap or feed could not be read: not XML or JSON, malformed beyond
-    recovery, unsafe (declares XML entities), or not a sitemap / feed at all.
-
-    The message names the URL and the cause.  One bad file stops only itself:
-    the crawl records it and goes on with the others.
-    """
-
-
-class FeedTooLarge(FeedError):
-    """A sitemap or feed is over the size cap once decompressed (50 MB, the
-    sitemap protocol's limit): a decompression bomb or a file to split.
-    """
 
 
 def localname(tag: object) -> str:
@@ -234,6 +219,8 @@ class XmlStream:
             else:
                 # Checked per chunk, with the previous chunk's tail for a split name.
                 self.xml_base = self.xml_base or b"xml:base" in tail + chunk
+                if not tail and (chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]):
+                    self.xml_base = True  # UTF-16/32: the byte search cannot see it
                 tail = chunk[-8:]
                 parser.feed(chunk)
             for event, element in parser.read_events():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Final, Literal
 
@@ -49,6 +50,8 @@ MAX_FEED_ENTRIES: Final = 50_000
 MAX_JSON_FEED_BYTES: Final = 10 * 1024 * 1024
 
 FeedKind = Literal["rss", "rdf", "atom", "json"]
+#: Gives the base URL of an element (``XmlStream.base_of``).
+Base = Callable[[etree._Element], str]
 
 _ATOM_NAMESPACES: Final = ("http://www.w3.org/2005/Atom", "http://purl.org/atom/ns#")
 _RDF_NAMESPACE: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -111,10 +114,17 @@ class _Entries:
 
 
 def _children(element: etree._Element) -> dict[str, etree._Element]:
-    """First child per local name (feeds repeat few elements that matter)."""
+    """First child per local name (feeds repeat few elements that matter).
+
+    An ``<atom:link href>`` inside an RSS item is kept as "atom-link", so that
+    it cannot hide the item's own ``<link>`` text.
+    """
     found: dict[str, etree._Element] = {}
     for child in element:
-        found.setdefault(localname(child.tag), child)
+        name = localname(child.tag)
+        if name == "link" and child.get("href") is not None:
+            name = "atom-link"
+        found.setdefault(name, child)
     return found
 
 
@@ -126,7 +136,7 @@ def _date(children: dict[str, etree._Element], *names: str) -> dt.datetime | Non
     return None
 
 
-def _atom_link(element: etree._Element) -> str | None:
+def _atom_link(element: etree._Element, base: Base) -> str | None:
     """The ``rel=alternate`` (or rel-less) link of an Atom feed or entry, resolved."""
     best: str | None = None
     for child in element:
@@ -134,7 +144,7 @@ def _atom_link(element: etree._Element) -> str | None:
             continue
         if child.get("rel", "alternate").strip().lower() != "alternate":
             continue
-        url = normalize_url(child.get("href", ""), child.base)
+        url = normalize_url(child.get("href", ""), base(child))
         kind = child.get("type", "text/html").lower()
         if url is not None and ("html" in kind):
             return url
@@ -142,21 +152,21 @@ def _atom_link(element: etree._Element) -> str | None:
     return best
 
 
-def _rss_entry(item: etree._Element) -> FeedEntry | None:
+def _rss_entry(item: etree._Element, base: Base) -> FeedEntry | None:
     children = _children(item)
     candidates: list[str | None] = []
     # feedburner:origLink is the article behind a feedproxy redirect link.
     for name in ("origLink", "link"):
         child = children.get(name)
-        if child is not None and not child.get("href"):  # atom:link has href, RSS link text
+        if child is not None:
             candidates.append(child.text)
     guid = children.get("guid")
     if guid is not None and guid.get("isPermaLink", "true").strip().lower() != "false":
         candidates.append(guid.text)
     candidates.append(item.get(f"{{{_RDF_NAMESPACE}}}about"))  # RSS 1.0
     url = next(
-        (u for c in candidates if c and (u := normalize_url(c.strip(), item.base))), None
-    ) or _atom_link(item)
+        (u for c in candidates if c and (u := normalize_url(c.strip(), base(item)))), None
+    ) or _atom_link(item, base)
     if url is None:
         return None
     title = children.get("title")
@@ -168,9 +178,9 @@ def _rss_entry(item: etree._Element) -> FeedEntry | None:
     )
 
 
-def _atom_entry(entry: etree._Element) -> FeedEntry | None:
+def _atom_entry(entry: etree._Element, base: Base) -> FeedEntry | None:
     children = _children(entry)
-    url = _atom_link(entry)
+    url = _atom_link(entry, base)
     if url is None and (ident := children.get("id")) is not None and ident.text:
         url = normalize_url(ident.text.strip())  # an id that is an http URL is the permalink
     if url is None:
@@ -208,20 +218,23 @@ def _read_xml(stream: XmlStream) -> Feed:
             continue
         name = localname(element.tag)
         if depth == stream.entry_depth and name in ("item", "entry"):
-            entry = _atom_entry(element) if kind == "atom" else _rss_entry(element)
+            reader = _atom_entry if kind == "atom" else _rss_entry
+            entry = reader(element, stream.base_of)
             if not found.add(entry):
                 break
         elif kind == "rss" and depth == 2 and name in ("title", "link") and not element.get("href"):
-            title, site = _channel_field(name, element, title, site)
+            title, site = _channel_field(name, element, title, site, stream.base_of)
         elif kind == "rdf" and depth == 1 and name == "channel":
             for child in element:
-                title, site = _channel_field(localname(child.tag), child, title, site)
+                title, site = _channel_field(
+                    localname(child.tag), child, title, site, stream.base_of
+                )
         elif kind == "atom" and depth == 1 and name == "title":
             title = title or text_of(element)
         elif kind == "atom" and depth == 1 and name == "link" and site is None:
             rel = (element.get("rel") or "alternate").strip().lower()
             site = (
-                normalize_url(element.get("href") or "", element.base)
+                normalize_url(element.get("href") or "", stream.base_of(element))
                 if rel == "alternate"
                 else None
             )
@@ -239,12 +252,12 @@ def _read_xml(stream: XmlStream) -> Feed:
 
 
 def _channel_field(
-    name: str, element: etree._Element, title: str | None, site: str | None
+    name: str, element: etree._Element, title: str | None, site: str | None, base: Base
 ) -> tuple[str | None, str | None]:
     if name == "title":
         return title or text_of(element), site
     if name == "link" and element.text:
-        return title, site or normalize_url(element.text.strip(), element.base)
+        return title, site or normalize_url(element.text.strip(), base(element))
     return title, site
 
 

@@ -132,7 +132,7 @@ def _read_xml(stream: XmlStream) -> Sitemap:
                     for grandchild in child:
                         if localname(grandchild.tag) == "publication_date":
                             lastmod = parse_date(grandchild.text)
-            if not found.add(location, lastmod, element.base):
+            if not found.add(location, lastmod, stream.base_of(element)):
                 break
     if not kind:
         raise FeedError(f"{stream.url}: no XML element found; not a sitemap")
@@ -148,7 +148,7 @@ def _read_xml(stream: XmlStream) -> Sitemap:
 
 def _read_text(content: bytes, url: str) -> Sitemap:
     found = _Collector()
-    for line in decoded(content, url).decode("utf-8", errors="replace").splitlines():
+    for line in decoded(content, url).decode("utf-8-sig", errors="replace").splitlines():
         line = line.strip()
         if line and not found.add(line, None, None):  # lines must be absolute URLs
             break

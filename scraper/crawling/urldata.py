@@ -158,10 +158,11 @@ DEFAULT_TRAP_BUDGETS: Final[tuple[tuple[str, str, int], ...]] = (
         r"[?&](?:year|month|day|week|date|cal|calendar|caldate|ical|eventdate|tribe-bar-date)=",
         50,
     ),
-    # /calendar/2087/03/, /events/2024-06-18, /agenda/2024/06
+    # /calendar/2087/03/, /events/2024-06-18, /agenda/2024/06; any year, since
+    # "next month" runs past 2099 too.
     (
         "calendar-path",
-        r"/(?:calendar|calendrier|kalender|agenda|events?)/(?:[^?]*/)?(?:19|20)\d\d(?:[/-]\d\d?){0,2}/?(?:\?|$)",
+        r"/(?:calendar|calendrier|kalender|agenda|events?)/(?:[^?]*/)?\d{4}(?:[/-]\d\d?){0,2}/?(?:\?|$)",
         50,
     ),
     # Date archive listings that END in a date: /2024/, /2024/06/, /2024/06/18/.
@@ -182,9 +183,10 @@ DEFAULT_TRAP_BUDGETS: Final[tuple[tuple[str, str, int], ...]] = (
     # Site search result pages: one per query, without end.
     ("search", r"(?:[?&](?:q|s|query|search|keywords?)=|/search(?:/|\?|$))", 100),
     # Pagination far past any real archive (?page=100 and up): infinite pagers.
+    # Not "?p=": WordPress permalinks without rewriting are ?p=<post id>.
     (
         "deep-pagination",
-        r"(?:[?&](?:page|p|pg|paged|seite|pagina)=|/(?:page|seite|pagina)/)\d{3,}(?:[&/]|$)",
+        r"(?:[?&](?:page|pg|paged|seite|pagina)=|/(?:page|seite|pagina)/)\d{3,}(?:[&/]|$)",
         100,
     ),
 )

@@ -75,6 +75,7 @@ logger = logging.getLogger(__name__)
 _STRIP: Final = "".join(map(chr, range(0x21)))
 _TAB_NEWLINE: Final = re.compile(r"[\t\n\r]")
 _ABSOLUTE: Final = ("http://", "https://")
+_SCHEME: Final = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 
 # What gets percent-encoded: the WHATWG path / query percent-encode sets
 # (C0, space, ", <, >, `, {, }, DEL, non-ASCII) plus stray "%" and any
@@ -239,6 +240,9 @@ def normalize_url(
         # Browsers read "\" as "/" in http(s) URLs before the query.
         head, sep, tail = text.partition("?")
         text = head.replace("\\", "/") + sep + tail
+    scheme_match = _SCHEME.match(text)
+    if scheme_match and scheme_match.group(1).lower() not in DEFAULT_PORTS:
+        return None  # mailto:, javascript:, data:... (urljoin would return them as they are)
     try:
         # urljoin is the slowest step; an absolute http(s) URL does not need it
         # (its dot segments are resolved below anyway).

@@ -110,11 +110,32 @@ def _count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def _lean_html(tree: LexborHTMLParser) -> str:
+    """The document without scripts, styles, SVG and <noscript>, serialised for trafilatura.
+
+    Why: trafilatura drops these elements itself, but only after lxml has
+    parsed them, and on news pages they are most of the bytes.  Serialising
+    the tree selectolax has already built costs a fraction of what lxml saves
+    (trafilatura's fast pass runs about 15% faster), and the text it extracts
+    is the same.  JSON-LD stays: trafilatura reads it (forum threads, and
+    ``articleBody`` when a page shows nothing else).  ``tree`` is modified.
+    """
+    for script in tree.css("script"):
+        if "ld+json" not in (script.attributes.get("type") or ""):
+            script.decompose()
+    tree.strip_tags(["style", "svg", "noscript"])
+    return tree.html or ""
+
+
 def _visible_words(tree: LexborHTMLParser) -> int:
-    """Words of visible text in <body>; removes scripts and styles from ``tree``."""
-    tree.strip_tags(["script", "style", "noscript", "template"])
+    """Whitespace-separated words of visible text in <body>; strips what is never shown.
+
+    ``str.split`` rather than ``\\w+``: this runs on every page, on the
+    whole page's text, and is only the denominator of a coverage share.
+    """
+    tree.strip_tags(["script", "template"])
     body = tree.body
-    return _count(body.text(deep=True, separator=" ")) if body is not None else 0
+    return len(body.text(deep=True, separator=" ").split()) if body is not None else 0
 
 
 def _body_text(source: str, url: str | None, include_tables: bool, fast: bool) -> str:
@@ -138,7 +159,8 @@ def _choose_body(
 ) -> tuple[str, str]:
     """The body text and where it came from (``fast``, ``full`` or ``region``).
 
-    ``tree`` is consumed: scripts, then the page's chrome, are stripped from it.
+    ``source`` is the lean document (:func:`_lean_html`) and ``tree`` its
+    selectolax tree, which is consumed: the page's chrome is stripped from it.
     """
     fast = _body_text(source, url, opts.include_tables, fast=True)
     fast_words = _count(fast)
@@ -232,7 +254,8 @@ def extract_article(
     headlines = _headline_forms(tree, meta)
     kind = page_type(tree, url)
     login_form = has_login_form(tree)
-    body, origin = _choose_body(source, url, tree, kind, opts)
+    lean = _lean_html(tree)
+    body, origin = _choose_body(lean, url, tree, kind, opts)
     paragraphs = _drop_leading_headline(_to_paragraphs(body), headlines)
     text = "\n\n".join(paragraphs)
     words = _count(text)
@@ -248,7 +271,7 @@ def extract_article(
         if origin == _REGION:  # plain blocks: there is no markup to render
             markdown = text
         else:
-            rendered = _markdown(source, url, opts.include_tables, fast=origin == _FAST) or ""
+            rendered = _markdown(lean, url, opts.include_tables, fast=origin == _FAST) or ""
             markdown = "\n".join(_drop_leading_headline(rendered.split("\n"), headlines))
     if opts.clean:
         text = cleaners.clean(text, language, title=meta.title, config=config.clean)

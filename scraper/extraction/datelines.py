@@ -54,6 +54,7 @@ _HIDDEN = frozenset(
 #: its class says it holds the post's meta data).
 _FOREIGN_TAGS = frozenset({"nav", "aside", "form", "dialog"})
 _META_BLOCK = re.compile(r"meta|byline|author|date|info")
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +203,9 @@ def header_dates(headline: LexborNode, *, day_first: bool) -> HeaderDates:
     days: set[str] = set()
     for lines, limit in ((_after(headline), _AFTER), (_before(headline), _BEFORE)):
         for i, line in enumerate(lines):
+            parent = line.node.parent
+            if _DIGIT.search(line.text) is None and (parent is None or parent.tag != "time"):
+                continue  # no date here (the common case: skip the calls below)
             hit = _dated(line, lines[max(0, i - 2) : i], day_first)
             if hit is None or _foreign(line):
                 continue
@@ -270,13 +274,15 @@ def byline_date(byline_nodes: Sequence[LexborNode], *, day_first: bool) -> Parse
             text = WS.sub(" ", text).strip()
             if len(text.split()) > 16 or text.endswith((".", "!", "?")):
                 continue
+            found = find_date(text, day_first=day_first)
+            if found is None:
+                continue
+            label = text[: found[1]]
             if (
-                sel.DATE_UPDATED_LABEL.search(text)
-                or sel.NOT_PUBLICATION_LABEL.search(text)
+                sel.DATE_UPDATED_LABEL.search(label)
+                or sel.NOT_PUBLICATION_LABEL.search(label)
                 or region(anc)[0]
             ):
                 continue
-            parsed = parse_date(text, day_first=day_first)
-            if parsed:
-                return parsed
+            return found[0]
     return None

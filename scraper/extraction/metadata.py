@@ -78,7 +78,7 @@ def extract_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
     sitename = meta_first(found, sel.SITENAME_META[:1]) or next(iter(ld.sitenames), None)
     names = [n for n in (sitename, *ld.sitenames, meta_first(found, sel.SITENAME_META[1:])) if n]
     host = site_keys([], url)
-    language = language_of(found, ld)
+    language = _language(found, ld)
     title = choose_title(found, ld, site_keys(names, url))
     dates = choose_dates(
         DateStatements(
@@ -139,7 +139,7 @@ def _headline(found: Found, title: str | None) -> LexborNode | None:
     return found.h1_nodes[0] if found.h1_nodes else None
 
 
-def language_of(found: Found, ld: Ld) -> str | None:
+def _language(found: Found, ld: Ld) -> str | None:
     """The declared language's primary subtag: ``it-IT`` → ``it``."""
     for raw in (
         found.lang,

@@ -14,7 +14,6 @@ a fallback.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from selectolax.lexbor import LexborNode
 
 from scraper.extraction import selectors as sel
 from scraper.extraction.datelines import HeaderDates, byline_date, header_dates
-from scraper.extraction.dates import ParsedDate, parse_date
+from scraper.extraction.dates import ParsedDate, find_date, parse_date
 from scraper.extraction.scan import region
 
 __all__ = ["DateStatements", "PageDates", "choose_dates"]
@@ -95,8 +94,8 @@ def _element_dates(
     days: set[str] = set()
     for node in statements.dated[:40]:
         attrs = node.attributes
-        text = ""
         value = attrs.get("datetime") or attrs.get("content")
+        text = ""
         if not value:
             text = node.text(separator=" ")
             if len(text) > 80:
@@ -109,15 +108,33 @@ def _element_dates(
         foreign, marks = region(node)
         if foreign:
             continue
+        label = _label(node, text, day_first)
+        if sel.NOT_PUBLICATION_LABEL.search(label):
+            continue  # "Reviewed 06/08/2024", "Joined Nov 4, 2011"
         days.add(parsed.day)
         marks = f"{marks} {attrs.get('itemprop') or ''}".casefold()
-        if _MODIFIED_CLASS.search(marks) or sel.DATE_UPDATED_LABEL.search(text):
+        if _MODIFIED_CLASS.search(marks) or sel.DATE_UPDATED_LABEL.search(label):
             modified = modified or parsed
         else:
             published = published or parsed
         if len(days) >= 5:
             return None, None  # five different dates: the cards of a listing
     return published, modified
+
+
+def _label(node: LexborNode, text: str, day_first: bool) -> str:
+    """The words before a dated element's date, in its own text or its parent's short line.
+
+    ``<p>Last updated: <time datetime="...">Aug 1, 2025</time></p>`` is
+    labelled by its parent.
+    """
+    parent = node.parent
+    if parent is not None and parent.tag not in ("body", "html"):
+        line = parent.text(separator=" ")
+        if len(line) <= 120:
+            text = line
+    found = find_date(text, day_first=day_first)
+    return text[: found[1]] if found else text[:120]
 
 
 def _generic_date_meta(meta: Mapping[str, Sequence[str]]) -> list[str]:
@@ -136,10 +153,16 @@ def _generic_date_meta(meta: Mapping[str, Sequence[str]]) -> list[str]:
     ]
 
 
-def _within_a_day(a: ParsedDate, b: ParsedDate) -> bool:
-    """Are two dates the same moment seen from two time zones (at most a day apart)?"""
-    gap = dt.date.fromisoformat(a.day) - dt.date.fromisoformat(b.day)
-    return abs(gap.days) <= 1
+def _swapped(day: str) -> str:
+    """``YYYY-MM-DD`` with day and month exchanged (or unchanged when impossible).
+
+    >>> _swapped("2025-04-03")
+    '2025-03-04'
+    >>> _swapped("2025-04-13")
+    '2025-04-13'
+    """
+    year, month, date = day.split("-")
+    return f"{year}-{date}-{month}" if int(date) <= 12 else day
 
 
 def choose_dates(statements: DateStatements, *, day_first: bool) -> PageDates:
@@ -150,12 +173,12 @@ def choose_dates(statements: DateStatements, *, day_first: bool) -> PageDates:
     1. the date printed in the article's header (next to the <h1>, not
        labelled "Updated"): it is what the page tells its readers, and when
        it disagrees with the structured data, the structured date is most
-       often the creation of an older draft or the stamp of a CMS migration
-       (on the WCXB pages the printed date was right 9 times out of 12);
+       often the creation of an older draft, the stamp of a CMS migration,
+       or a UTC timestamp a day off the publisher's local date (on the WCXB
+       pages the printed date was right 9 times out of 12);
     2. the article's JSON-LD, the publication <meta> tags
        (``article:published_time``, ``citation_date``, ``parsely-pub-date``...),
-       microdata, where an "Updated" date printed in the header that is at
-       most a day off is the same moment in the publisher's time zone;
+       microdata;
     3. the first dated element of the article (``<time>``, ``class=date``);
     4. other <meta> names with "publish" or "date" in them;
     5. the date on the author's byline line.
@@ -183,17 +206,11 @@ def choose_dates(statements: DateStatements, *, day_first: bool) -> PageDates:
         or _first([v for key in sel.DATE_PUBLISHED_META for v in meta.get(key, ())[:3]], day_first)
         or _first(statements.item_published, day_first)
     )
-    updated = header.updated
-    if (
-        structured
-        and updated
-        and structured.day != updated.day
-        and _within_a_day(structured, updated)
-    ):
-        structured = updated
     printed = header.published
-    if printed and structured and printed.day == structured.day:
-        printed = structured  # the same day, with the structured data's time
+    if printed and structured and printed.day in (structured.day, _swapped(structured.day)):
+        # the same day, with the structured data's time; or "03/04/2025" read
+        # the wrong way round on a page whose language does not settle it
+        printed = structured
     article_modified = _first([o.get("dateModified") for o in statements.article_ld], day_first)
     element_published, element_modified = (
         _element_dates(statements, day_first) if not header.listing else (None, None)

@@ -399,9 +399,11 @@ DATE_LABEL = re.compile(
 )
 
 #: A label saying that the date after it is about something else: a member's
-#: sign-up, the last reply of a thread, an event, an offer, a copyright.
+#: sign-up, the last reply of a thread, a customer's review, an event, an
+#: offer or a delivery, a copyright, today's date.
 NOT_PUBLICATION_LABEL = re.compile(
     r"joined|member since|registered|last (?:post|reply|activity|seen|visit)|\brepl(?:y|ied|ies)\b"
+    r"|\breviewed(?:\s+on)?:?\s*$|\brelease date|\bships?\b|deliver|arriv|\buntil\b|\btoday\b"
     r"|comment|\bevent|expir|\bends?\b|deadline|valid|\bborn\b|\bsince\b|\bsale\b|©"
     r"|copyright|\bdue\b|\bstarts\b|\bstarting\b|closing|mitglied seit|membre depuis|iscritto",
     re.IGNORECASE,

@@ -16,9 +16,10 @@ import multiprocessing
 import queue
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scraper.config import Config
 from scraper.errors import ExtractionError, NoArticleError
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
     from types import TracebackType
 
-__all__ = ["ExtractionPool", "extract_in_worker"]
+__all__ = ["ExtractionPool", "Task", "extract_in_worker"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,13 +40,22 @@ _KNOWN_ERRORS: dict[str, type[ExtractionError]] = {
 }
 
 
-def _serve(conn: Connection, config: Config) -> None:
-    """Worker loop: receive (html, url, encoding), send ("ok", Article) or ("error", name, msg)."""
+#: What a worker runs on each document: ``task(html, url, config, encoding=...)``.
+#: It must be a module-level function (workers receive it by name, pickled)
+#: and return something picklable.  The default is ``extract_article``; a
+#: crawl passes one that also returns the page's links from the same parse.
+Task = Callable[..., Any]
+
+
+def _serve(conn: Connection, config: Config, task: Task | None = None) -> None:
+    """Worker loop: receive (html, url, encoding), send ("ok", result) or ("error", name, msg)."""
     # Ctrl-C in a terminal reaches the whole process group: the parent decides
     # what stops, and kills workers it no longer wants.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from scraper.extraction.article import extract_article
+    if task is None:
+        from scraper.extraction.article import extract_article
 
+        task = extract_article
     while True:
         try:
             job = conn.recv()
@@ -55,7 +65,7 @@ def _serve(conn: Connection, config: Config) -> None:
             return
         html, url, encoding = job
         try:
-            conn.send(("ok", extract_article(html, url, config, encoding=encoding)))
+            conn.send(("ok", task(html, url, config, encoding=encoding)))
         except ExtractionError as exc:
             conn.send(("error", type(exc).__name__, str(exc)))
         except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as exc:
@@ -71,14 +81,17 @@ class _Worker:
 
 
 class ExtractionPool:
-    """A few worker processes running :func:`extract_article`; thread-safe.
+    """A few worker processes running :func:`extract_article` (or ``task``); thread-safe.
 
-    Workers start on first use and are reused.  ``extract`` blocks the calling
-    thread (call it through ``asyncio.to_thread`` from async code).
+    Workers start on first use and are reused.  ``extract`` and ``run`` block
+    the calling thread (call them through ``asyncio.to_thread`` from async
+    code).  ``task`` replaces what the workers run (see :data:`Task`); then
+    use ``run``, which returns whatever the task returns.
     """
 
-    def __init__(self, config: Config, processes: int = 1) -> None:
+    def __init__(self, config: Config, processes: int = 1, *, task: Task | None = None) -> None:
         self._config = config
+        self._task = task
         self._size = max(1, processes)
         self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
         self._all: list[_Worker] = []
@@ -105,7 +118,10 @@ class ExtractionPool:
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(
-            target=_serve, args=(child, self._config), daemon=True, name="scraper-extract"
+            target=_serve,
+            args=(child, self._config, self._task),
+            daemon=True,
+            name="scraper-extract",
         )
         proc.start()
         child.close()
@@ -141,6 +157,11 @@ class ExtractionPool:
         self, html: bytes | str, url: str | None = None, *, encoding: str | None = None
     ) -> Article:
         """Extract one document in a worker; raise ExtractionError on deadline or crash."""
+        article: Article = self.run(html, url, encoding=encoding)
+        return article
+
+    def run(self, html: bytes | str, url: str | None = None, *, encoding: str | None = None) -> Any:  # noqa: ANN401 (whatever the pool's task returns; its caller knows the type)
+        """Run the pool's task on one document; raise ExtractionError on deadline or crash."""
         timeout = self._config.extract.timeout
         worker = self._acquire()
         try:
@@ -160,8 +181,7 @@ class ExtractionPool:
             ) from exc
         self._idle.put(worker)
         if reply[0] == "ok":
-            article: Article = reply[1]
-            return article
+            return reply[1]
         _, name, message = reply
         raise _KNOWN_ERRORS.get(name, ExtractionError)(message)
 

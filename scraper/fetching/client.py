@@ -169,8 +169,13 @@ class Fetcher:
             transport=self._transport,
         )
 
-    async def fetch(self, url: str) -> Page:
+    async def fetch(self, url: str, *, headers: dict[str, str] | None = None) -> Page:
         """GET ``url``, following redirects, and return the decoded final page.
+
+        ``headers`` are sent on every hop of this one request, after the
+        configured ones: a crawl passes ``If-None-Match`` / ``If-Modified-Since``
+        here for a conditional GET, and a ``304 Not Modified`` answer then comes
+        back as a Page with status 304 and an empty body (not an error).
 
         Raises a :class:`FetchError` subclass: DeadlineExceeded, NetworkError,
         HTTPStatusError (RetryLaterError), TooManyRedirects, BodyTooLarge,
@@ -185,7 +190,7 @@ class Fetcher:
         deadline = started + self._config.timeout
         try:
             async with asyncio.timeout_at(deadline):
-                page = await self._follow(client, url, deadline)
+                page = await self._follow(client, url, deadline, headers or {})
         except TimeoutError as exc:
             raise DeadlineExceeded(
                 f"fetching {url} took longer than the {self._config.timeout:g} s deadline; "
@@ -196,7 +201,9 @@ class Fetcher:
         logger.debug("fetched %s -> %s (%d) in %.2f s", url, page.final_url, page.status, elapsed)
         return _with_elapsed(page, elapsed)
 
-    async def _follow(self, client: httpx.AsyncClient, url: str, deadline: float) -> Page:
+    async def _follow(
+        self, client: httpx.AsyncClient, url: str, deadline: float, extra: dict[str, str]
+    ) -> Page:
         """Walk the redirect chain hop by hop and build the Page of the last one."""
         counts: Counter[str] = Counter()
         current = _normalize(url)
@@ -207,7 +214,7 @@ class Fetcher:
             check_scheme(current)
             if self._config.obey_robots and self._robots is not None:
                 await self._robots.check(current)
-            hop = await self._request(client, method, current, url, deadline, counts)
+            hop = await self._request(client, method, current, url, deadline, counts, extra)
             if isinstance(hop, _Final):
                 break
             target = _normalize(redirect_target(current, hop.location))
@@ -254,6 +261,7 @@ class Fetcher:
         first_url: str,
         deadline: float,
         counts: Counter[str],
+        extra: dict[str, str],
     ) -> _Redirect | _Final:
         """One hop, retried on transient failures."""
         loop = asyncio.get_running_loop()
@@ -262,6 +270,7 @@ class Fetcher:
             return deadline - loop.time()
 
         headers = request_headers(self._config.headers, first_url=first_url, hop_url=url)
+        headers += list(extra.items())
         trusted = may_send_credentials(first_url, url)
 
         async def attempt() -> _Redirect | _Final:
@@ -302,6 +311,12 @@ class Fetcher:
         if status in REDIRECT_STATUSES and location:
             await drain(response)
             return _Redirect(status, location)
+        if status == 304:
+            # Only a conditional GET gets this: "what you have is current".
+            # No body, no content type to gate: the caller keeps its copy.
+            await drain(response)
+            headers = {name.lower(): value for name, value in response.headers.items()}
+            return _Final(status, headers, b"", "", address)
         if status >= 400:
             await drain(response)
         if retryable_status(status):

@@ -31,6 +31,9 @@ from cleaners.tags import remove_stray_tags, strip_tag_fragments
         ("<p- 24 mai", "- 24 mai"),
         ("29br> septembre", "29 septembre"),
         ('--a href="/news/"> und', "-- und"),
+        ("a<!--x-->b", "ab"),
+        ('Il <iframe src="x"></iframe> video.', "Il video."),
+        ("<!-- commento --> testo", "testo"),
     ],
 )
 def test_removes_fragments(text: str, fixed: str):

@@ -73,7 +73,9 @@ def test_an_offset_timestamp_keeps_its_local_date() -> None:
     assert (parsed.day, parsed.iso) == ("2024-06-18", "2024-06-18T23:30:00-05:00")
 
 
-@pytest.mark.parametrize("value", ["May 2023", "Page 2 of 2023", "version 3.2.1", "12 monkeys 2023"])
+@pytest.mark.parametrize(
+    "value", ["May 2023", "Page 2 of 2023", "version 3.2.1", "12 monkeys 2023"]
+)
 def test_not_dates(value: str) -> None:
     assert parse_date(value) is None
 
@@ -187,7 +189,7 @@ def test_time_without_a_year_is_read_from_its_datetime() -> None:
     [
         "<footer><p>Jun 8, 2023</p></footer>",
         "<div class='comments'><p>Troll</p><p>Jun 8, 2023</p></div>",
-        "<ul class='related-posts'><li><a href='/b'>Other story</a> <span>Jun 8, 2023</span></li></ul>",
+        "<ul class='related-posts'><li><a href='/b'>Other</a> <span>Jun 8, 2023</span></li></ul>",
         "<nav><a href='/x'>Archive</a> <span>Jun 8, 2023</span></nav>",
         "<aside><p>Jun 8, 2023</p></aside>",
     ],
@@ -245,3 +247,10 @@ def test_dates_are_read_around_the_headline_not_the_logo() -> None:
         "<article><h1>Storm closes schools</h1><p>Jun 8, 2023</p><p>Text.</p></article>"
     )
     assert meta_of(body, head).date == "2023-06-08"
+
+
+def test_ambiguous_printed_date_yields_to_the_structured_one() -> None:
+    """A British page declared as plain ``en`` prints 03/04/2025 for 3 April."""
+    head = ld({"@type": "Article", "headline": "Head", "datePublished": "2025-04-03T09:00:00Z"})
+    m = meta_of("<article><h1>Head</h1><p>03/04/2025</p></article>", head)
+    assert (m.date, m.date_published) == ("2025-04-03", "2025-04-03T09:00:00+00:00")

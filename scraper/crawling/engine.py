@@ -1,0 +1,494 @@
+"""The crawl engine: claim due URLs from the store, fetch them politely, store what came out.
+
+One ``Crawler`` is one worker of one job.  Everything it must not lose lives
+in the store (frontier, leases, validators, articles, output numbering), so a
+worker killed at any moment loses nothing: its leases expire (or the next run
+takes them over) and its URLs come back.  Why the loop is shaped as it is:
+
+* the fetch loop never parses: bodies go to worker processes
+  (``ExtractionPool(task=analyze_page)``), which return the article AND the
+  links of the page from one read, so fetching never waits for lxml;
+* store calls run on ONE extra thread, in order: the event loop is never
+  blocked by a disk or network round trip, and the store sees one caller;
+* politeness is the store's: ``claim`` hands out at most one URL per host per
+  delay across every worker (Crawl-delay raises it, Retry-After defers the
+  host); ``HostSlots`` only caps connections per host in this process;
+* a failing page is a ``FetchResult`` with its error type, stored and counted;
+  it never stops the crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import logging
+import os
+import socket
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from scraper.crawling.discovery import (
+    SitemapWalk,
+    parse_feed,
+    parse_sitemap,
+    robots_directives,
+    sitemap_urls_from_robots,
+)
+from scraper.crawling.jobs import Job
+from scraper.crawling.links import FEED_TYPES
+from scraper.crawling.output import JsonlOutput, output_record, predicted_fields
+from scraper.crawling.pageworker import PageAnalysis, analyze_page
+from scraper.crawling.store import CrawlStore, SQLiteStore
+from scraper.crawling.store.base import Claim, FetchResult, NewURL, StoredArticle
+from scraper.crawling.summary import CrawlSummary
+from scraper.crawling.urls import PageBudgets, Scope, normalize_url
+from scraper.errors import (
+    FetchError,
+    HTTPStatusError,
+    RetryLaterError,
+    RobotsDisallowed,
+    ScraperError,
+)
+from scraper.extraction.worker import ExtractionPool
+from scraper.fetching.client import Fetcher
+from scraper.fetching.politeness import HostSlots
+from scraper.fetching.robots import robots_url
+
+__all__ = ["Crawler", "Record", "scope_of"]
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+#: An output record: the extract record plus change, first_seen, last_changed,
+#: duplicate_of and seq.
+Record = dict[str, Any]
+
+#: Frontier priorities: seeds first, then what sitemaps and feeds announce, then links.
+SEED_PRIORITY, FEED_PRIORITY, LINK_PRIORITY = 100, 50, 0
+#: Shortest revisit interval: an interval shorter than a run would refetch
+#: pages within the run and the run would never end.
+MIN_REVISIT = dt.timedelta(seconds=60)
+#: Listings (pages without an article) are due again a little before the
+#: next scheduled run starts (``every`` after this one), or that run finds
+#: them not yet due and discovers nothing.
+LISTING_SHARE = 0.9
+#: HTTP statuses that will not get better by asking again soon.
+_PERMANENT = frozenset({400, 401, 403, 404, 405, 410, 414, 451})
+_DISCOVERY_TYPES = (
+    *FEED_TYPES,
+    "application/json",
+    "application/gzip",
+    "application/x-gzip",
+    "application/octet-stream",
+)
+
+
+def scope_of(job: Job) -> Scope:
+    """The job's scope: its domains, or else the hosts of its seeds, sitemaps and feeds."""
+    template = Scope(include=job.include, exclude=job.exclude, max_depth=job.max_depth)
+    if job.domains:
+        return dataclasses.replace(template, domains=job.domains)
+    return Scope.from_seeds([*job.seeds, *job.sitemaps, *job.feeds], template)
+
+
+def default_worker_id() -> str:
+    """host:pid, unique among live workers and readable in ``scraper status``."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Crawler:
+    """One worker of one crawl job.  ``await crawler.run()`` returns its summary.
+
+    ``output``: the exactly-once JSON Lines file (drained from the store).
+    ``on_record``: called with each record this worker stores in this run
+    (stdout, the Python API).  ``clock`` gives "now" for every store call
+    (tests move it forward to make pages due).  ``stop()`` may be called from
+    a signal handler or another thread.
+    """
+
+    def __init__(
+        self,
+        job: Job,
+        store: CrawlStore,
+        *,
+        worker_id: str | None = None,
+        output: JsonlOutput | None = None,
+        on_record: Callable[[Record], None] | None = None,
+        processes: int | None = None,
+        clock: Callable[[], dt.datetime] = _utcnow,
+    ) -> None:
+        self.job = job
+        self.store = store
+        self.worker_id = worker_id or default_worker_id()
+        self.output = output
+        self.on_record = on_record
+        self.summary = CrawlSummary()
+        self._processes = processes or max(1, min(os.cpu_count() or 1, 8))
+        self._clock = clock
+        self._scope = scope_of(job)
+        self._budgets = PageBudgets(self._scope.budgets)
+        self._fetch_cfg = job.config.fetch
+        self._host_delay = dt.timedelta(seconds=self._fetch_cfg.per_host_delay)
+        # Long enough for the whole fetch deadline plus extraction; a dead
+        # worker's URLs come back after it (or at once, when the next run on
+        # this machine sees the pid is gone).
+        seconds = self._fetch_cfg.timeout + job.config.extract.timeout + 60.0
+        self._lease = dt.timedelta(seconds=seconds)
+        self._stopping = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._db_thread: ThreadPoolExecutor | None = None
+        self._hosts_checked: set[str] = set()
+        self._run_started = clock()
+
+    # -- control ---------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Stop claiming; in-flight pages are released; ``run`` returns soon after."""
+        self._stopping = True
+        loop, wake = self._loop, self._wake
+        if loop is not None and wake is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(wake.set)
+
+    async def _db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:  # noqa: ANN401 (forwarded as given to a store method)
+        assert self._db_thread is not None
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db_thread, lambda: fn(*args, **kwargs))
+
+    # -- the run ---------------------------------------------------------------------------
+
+    async def run(self) -> CrawlSummary:
+        """Crawl until nothing is due, ``max_pages`` is reached or ``stop()`` is called.
+
+        Raises ``StoreLocked`` when another process runs the job on a SQLite
+        store, and ``StoreError`` when the store fails (nothing committed is
+        lost: rerun to resume).  Page failures are counted, never raised.
+        """
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="scraper-store")
+        self._run_started = self._clock()
+        exclusive = isinstance(self.store, SQLiteStore)
+        job = self.job.name
+        try:
+            await self._db(self.store.begin_run, job, self.worker_id, exclusive=exclusive)
+            try:
+                if self.output is not None:
+                    await self._db(self.output.open)
+                    await self._db(self.output.drain)  # catch up after a crash
+                fetch_cfg = dataclasses.replace(self._fetch_cfg, per_host_delay=0.0)
+                discovery_cfg = dataclasses.replace(
+                    fetch_cfg, accept_types=(*fetch_cfg.accept_types, *_DISCOVERY_TYPES)
+                )
+                with ExtractionPool(self.job.config, self._processes, task=analyze_page) as pool:
+                    async with Fetcher(fetch_cfg) as fetcher:
+                        async with Fetcher(discovery_cfg, robots=fetcher.robots) as discover:
+                            if not self._stopping:
+                                await self._seed(discover)
+                        await self._loop_claims(fetcher, pool, HostSlots(fetch_cfg))
+                if self.output is not None:
+                    await self._db(self.output.drain)
+            finally:
+                await self._db(self.store.end_run, job, self.worker_id)
+                if self.output is not None:
+                    await self._db(self.output.close)
+        finally:
+            self._db_thread.shutdown(wait=True)
+            self._db_thread = None
+        self.summary.interrupted = self._stopping
+        return self.summary
+
+    async def _loop_claims(self, fetcher: Fetcher, pool: ExtractionPool, slots: HostSlots) -> None:
+        cfg = self._fetch_cfg
+        limit = self.job.max_pages
+        in_flight: dict[asyncio.Task[None], Claim] = {}
+        fetching = asyncio.Semaphore(max(1, cfg.concurrency))
+        # Claim a little more than we fetch at once, so that pages waiting for
+        # extraction do not leave the network idle.
+        capacity = max(1, cfg.concurrency) + 2 * self._processes
+        idle = 0.01
+        assert self._wake is not None
+        try:
+            while not self._stopping:
+                budget = capacity - len(in_flight)
+                if limit is not None:
+                    budget = min(budget, limit - self.summary.fetched)
+                if limit is not None and self.summary.fetched >= limit and not in_flight:
+                    break
+                claims: list[Claim] = []
+                if budget > 0:
+                    claims = await self._db(
+                        self.store.claim,
+                        self.job.name,
+                        self.worker_id,
+                        limit=budget,
+                        lease=self._lease,
+                        host_delay=self._host_delay,
+                        now=self._clock(),
+                    )
+                for claim in claims:
+                    self.summary.fetched += 1
+                    task = asyncio.create_task(self._page(claim, fetcher, pool, slots, fetching))
+                    in_flight[task] = claim
+                if claims:
+                    idle = 0.01
+                    continue
+                if not in_flight:
+                    if limit is not None and self.summary.fetched >= limit:
+                        break
+                    stats = await self._db(self.store.stats, self.job.name)
+                    if stats.due == 0 and stats.leased == 0:
+                        break  # the frontier ran dry (what is left is due later)
+                # Wait for a page to finish, a stop, or a host slot to open.
+                self._wake.clear()
+                waiters: set[asyncio.Future[Any]] = {asyncio.ensure_future(self._wake.wait())}
+                done, _ = await asyncio.wait(
+                    set(in_flight) | waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED
+                )
+                for waiter in waiters:
+                    waiter.cancel()
+                for finished in done:
+                    if finished in in_flight:
+                        del in_flight[finished]
+                        finished.result()  # a bug in _page surfaces here, not silently
+                idle = min(0.25, idle * 2)
+                for task in [t for t in in_flight if t.done()]:
+                    del in_flight[task]
+                    task.result()
+        finally:
+            if in_flight:
+                for task in in_flight:
+                    task.cancel()
+                await asyncio.gather(*in_flight, return_exceptions=True)
+                unfinished = [claim for task, claim in in_flight.items()]
+                await self._db(self.store.release, unfinished)
+
+    # -- seeding ---------------------------------------------------------------------------
+
+    async def _add(self, urls: list[NewURL]) -> None:
+        if urls:
+            self.summary.queued += await self._db(
+                self.store.add_urls, self.job.name, urls, now=self._clock()
+            )
+
+    async def _seed(self, fetcher: Fetcher) -> None:
+        """Queue the seeds, and the pages the job's sitemaps and feeds (and robots.txt) list."""
+        job = self.job
+        seeds = [u for u in (normalize_url(s) for s in job.seeds) if u is not None]
+        await self._add([NewURL(u, 0, SEED_PRIORITY, source="seed") for u in seeds])
+        sitemaps = list(job.sitemaps)
+        origins = sorted({robots_url(u) for u in [*seeds, *job.sitemaps, *job.feeds]})
+        for url in origins:
+            body = await self._fetch_quietly(fetcher, url, count=False)
+            if body is not None:
+                sitemaps += sitemap_urls_from_robots(body.decode("utf-8", "replace"), url)
+        walk = SitemapWalk()
+        todo = [(url, 0) for url in walk.admit_all(sitemaps)]
+        while todo and not self._stopping:
+            url, depth = todo.pop(0)
+            body = await self._fetch_quietly(fetcher, url)
+            if body is None:
+                continue
+            try:
+                sitemap = parse_sitemap(body, url)
+            except ScraperError as exc:
+                self._count_error(exc, url)
+                continue
+            todo += [(child, depth + 1) for child in walk.children(sitemap, depth)]
+            await self._add(self._in_scope([e.url for e in sitemap.pages], "sitemap", 0))
+        for url in job.feeds:
+            body = await self._fetch_quietly(fetcher, url)
+            if body is None:
+                continue
+            try:
+                feed = parse_feed(body, url)
+            except ScraperError as exc:
+                self._count_error(exc, url)
+                continue
+            await self._add(self._in_scope([e.url for e in feed.entries], "feed", 0))
+
+    def _in_scope(
+        self, urls: list[str], source: str, depth: int, referrer: str | None = None
+    ) -> list[NewURL]:
+        priority = LINK_PRIORITY if source == "link" else FEED_PRIORITY
+        return [
+            NewURL(url, depth, priority, referrer, source)
+            for url in urls
+            if self._scope.allows(url, depth) and self._budgets.admit(url)
+        ]
+
+    async def _fetch_quietly(
+        self, fetcher: Fetcher, url: str, *, count: bool = True
+    ) -> bytes | None:
+        """The body of a sitemap, feed or robots.txt; a failure is counted (not for robots.txt)."""
+        try:
+            page = await fetcher.fetch(url)
+        except FetchError as exc:
+            if count:
+                self._count_error(exc, url)
+            return None
+        self.summary.retries.update(page.retries)
+        return page.content
+
+    def _count_error(self, exc: ScraperError, url: str) -> None:
+        logger.info("%s: %s: %s", url, type(exc).__name__, exc)
+        self.summary.errors[type(exc).__name__] += 1
+
+    # -- one page --------------------------------------------------------------------------
+
+    def _due_after(self, interval: float | None) -> dt.datetime | None:
+        if interval is None:
+            return None
+        return self._clock() + max(MIN_REVISIT, dt.timedelta(seconds=interval))
+
+    def _listing_due(self) -> dt.datetime:
+        every = dt.timedelta(seconds=self.job.every * LISTING_SHARE)
+        return max(self._run_started + every, self._clock() + MIN_REVISIT)
+
+    async def _complete(self, claim: Claim, result: FetchResult) -> None:
+        await self._db(self.store.complete, claim, result, now=self._clock())
+
+    async def _check_crawl_delay(self, fetcher: Fetcher, claim: Claim) -> None:
+        """Raise the host's delay to robots.txt's Crawl-delay, once per host and run."""
+        if claim.host in self._hosts_checked or not self._fetch_cfg.obey_robots:
+            return
+        self._hosts_checked.add(claim.host)
+        robots = fetcher.robots
+        delay = None if robots is None else await robots.crawl_delay(claim.url)
+        if delay is not None and delay > self._fetch_cfg.per_host_delay:
+            logger.info("%s: Crawl-delay %g s", claim.host, delay)
+            await self._db(
+                self.store.set_host_delay, self.job.name, claim.host, dt.timedelta(seconds=delay)
+            )
+
+    async def _page(
+        self,
+        claim: Claim,
+        fetcher: Fetcher,
+        pool: ExtractionPool,
+        slots: HostSlots,
+        fetching: asyncio.Semaphore,
+    ) -> None:
+        headers = {}
+        if claim.etag:
+            headers["If-None-Match"] = claim.etag
+        if claim.last_modified:
+            headers["If-Modified-Since"] = claim.last_modified
+        try:
+            await self._check_crawl_delay(fetcher, claim)
+            async with fetching, slots.slot(claim.url):
+                page = await fetcher.fetch(claim.url, headers=headers)
+        except RobotsDisallowed as exc:
+            self.summary.robots += 1
+            await self._complete(claim, FetchResult(0, "robots", type(exc).__name__, str(exc)))
+            return
+        except RetryLaterError as exc:
+            self.summary.retry_later += 1
+            self.summary.retries["retry_later"] += 1
+            await self._db(self.store.defer_host, self.job.name, claim.host, exc.retry_at)
+            result = FetchResult(exc.status, "retry_later", type(exc).__name__, str(exc))
+            await self._complete(claim, dataclasses.replace(result, next_due=exc.retry_at))
+            return
+        except FetchError as exc:
+            self._count_error(exc, claim.url)
+            status = exc.status if isinstance(exc, HTTPStatusError) else 0
+            again = None if status in _PERMANENT else self._listing_due()
+            result = FetchResult(status, "error", type(exc).__name__, str(exc), next_due=again)
+            await self._complete(claim, result)
+            return
+        self.summary.retries.update(page.retries)
+        if page.status == 304:
+            self.summary.unchanged += 1
+            result = FetchResult(304, "not_modified", next_due=self._due_after(self.job.recrawl))
+            await self._complete(claim, dataclasses.replace(result, retries=page.retries))
+            return
+        try:
+            analysis: PageAnalysis = await asyncio.to_thread(
+                pool.run, page.content, page.final_url, encoding=page.encoding
+            )
+        except ScraperError as exc:  # deadline or crashed worker: this page's error
+            self._count_error(exc, claim.url)
+            result = FetchResult(page.status, "error", type(exc).__name__, str(exc))
+            await self._complete(claim, dataclasses.replace(result, next_due=self._listing_due()))
+            return
+        await self._store_page(claim, page.status, page.headers, page.final_url, analysis)
+
+    async def _store_page(
+        self,
+        claim: Claim,
+        status: int,
+        headers: dict[str, str],
+        final_url: str,
+        analysis: PageAnalysis,
+    ) -> None:
+        header_robots = robots_directives(headers.get("x-robots-tag"), self._fetch_cfg.user_agent)
+        links = analysis.links
+        follow = () if links is None else links.follow_links(header_robots)
+        found = self._in_scope(list(follow), "link", claim.depth + 1, claim.url)
+        # A page known under another URL (redirect, canonical) is stored under
+        # that URL only: queue it, so one article never comes out twice.
+        final = normalize_url(final_url) or claim.url
+        canonical = None if links is None else links.canonical
+        elsewhere = None
+        for other, source in ((final, "redirect"), (canonical, "canonical")):
+            if other and other != claim.url and self._scope.allows(other, claim.depth):
+                elsewhere = other
+                found.append(NewURL(other, claim.depth, SEED_PRIORITY, claim.url, source))
+                break
+        await self._add(found)
+        etag, modified = headers.get("etag"), headers.get("last-modified")
+        base = FetchResult(status, "ok", etag=etag, last_modified=modified)
+        noindex = "noindex" in header_robots or (links is not None and links.noindex)
+        if elsewhere is not None:
+            self.summary.canonicalised += 1
+            base = dataclasses.replace(base, outcome="duplicate")
+        elif noindex:
+            self.summary.noindex += 1
+            base = dataclasses.replace(base, outcome="noindex")
+        if elsewhere is not None or noindex or analysis.record is None:
+            if analysis.record is None and elsewhere is None and not noindex:
+                self.summary.no_article += 1
+                base = dataclasses.replace(
+                    base, error_type=analysis.error_type, error_message=analysis.error_message
+                )
+            await self._complete(claim, dataclasses.replace(base, next_due=self._listing_due()))
+            return
+        assert analysis.fingerprint is not None
+        now = self._clock()
+        record = analysis.record | predicted_fields(claim.fingerprint, now)
+        result = dataclasses.replace(
+            base, fingerprint=analysis.fingerprint, next_due=self._due_after(self.job.recrawl)
+        )
+        change = await self._db(
+            self.store.record_article,
+            claim,
+            record,
+            fingerprint=analysis.fingerprint,
+            simhash=analysis.simhash,
+            result=result,
+            now=now,
+        )
+        if change.seq is None:
+            self.summary.unchanged += 1
+            return
+        if change.change == "new":
+            self.summary.new += 1
+        else:
+            self.summary.changed += 1
+        if self.on_record is not None:
+            self.on_record(output_record(StoredArticle(change.seq, claim.url, record), change))
+        if self.output is not None:
+            output = self.output
+
+            def remember_and_drain() -> None:
+                # On the store thread, so no drain can write this seq first.
+                output.remember(change)
+                output.drain()
+
+            await self._db(remember_and_drain)
