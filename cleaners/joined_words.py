@@ -407,8 +407,8 @@ def _best_split(
         if rules.camel or all(p in lex.function_words for p in pieces):
             return best[1]
         return () if _derived(lex, low) else best[1]
-    if whole_z or not three:
-        return ()
+    if whole_z or not three or ranked:
+        return ()  # a near miss in two parts (``inmitten|der``) is no licence for three
     # Three words glued (``wolleninden``): each junction needs a function word.
     fw = lex.function_words
     for i, j in itertools.combinations(cuts, 2):

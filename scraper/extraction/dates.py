@@ -111,13 +111,13 @@ def find_date(value: str, *, day_first: bool = True) -> tuple[ParsedDate, int] |
     """
     if not value or _DIGIT.search(value) is None:
         return None
-    iso = _iso_date(value)
-    if iso is not None and iso[1] == 0:
-        return iso  # structured values: nothing can come before
+    first = _iso_date(value)
+    if first is not None and first[1] == 0:
+        return first  # structured values: nothing can come before
     # the first date in the text: "Posted 2024-05-01, updated June 8, 2024"
     candidates = [
         found
-        for found in (iso, _written_date(value), _numeric_date(value, day_first))
+        for found in (first, _written_date(value), _numeric_date(value, day_first))
         if found is not None
     ]
     if candidates:

@@ -11,8 +11,10 @@ The tree is walked once (``scan.py``, one CSS selector list evaluated in C);
 the rest works on the few dozen nodes it returns, so a page costs about a
 millisecond.  Each field has its module: ``jsonld.py`` reads JSON-LD,
 ``titles.py`` the headline, ``authors.py`` the names, ``page_dates.py`` the
-dates (parsed by ``dates.py``); data tables live in ``selectors.py``.  This
-module assembles them and reads the simple fields (language, links, tags).
+dates (parsed by ``dates.py``; the dates printed around the headline, which
+need a short walk beside the <h1>, by ``datelines.py``); data tables live in
+``selectors.py``.  This module assembles them and reads the simple fields
+(language, links, tags).
 """
 
 from __future__ import annotations
