@@ -14,13 +14,13 @@ and it is cut only where both sides are known words and the evidence is strong:
   listed: how many frequent words ``x`` make a known word ``left + x``
   (``mit|arbeiten``, ``nie|możliwe``) or ``x + right`` (``Kind|er``,
   ``hacer|lo``), among words of the same ending as the other side.  A token that
-  some cut reads as word + productive affix (``oval|idade``) is a rare real word;
+  some cut reads as word + productive affix (``natural|idade``) is a rare real word;
 * in compounding languages (German, Dutch, Nordic, Finnish, Hungarian, Turkish)
   two content words are a compound unless neither ever takes part in one;
 * capitals: a capitalised token mid-sentence is a name (``Zaporozhye``) and only
   loses a function word from its end; camel case is a brand or code
   (``iPhone``, ``YouTube``, ``targetPort``) unless a function word or a
-  non-English pair shows the glue (``demKunden``, ``ConselhoFederal``);
+  non-English pair shows the glue (``mitdemAuto``, ``TribunalSupremo``);
 * URLs, e-mail addresses, hashtags, numbers, code and hyphenated tokens keep their
   content words together.
 
@@ -72,7 +72,7 @@ MAX_RATE_FUNCTION = 0.08
 MAX_RATE_COMPOUNDING = 0.05
 #: ... and at a junction of two content words.
 MAX_RATE_CONTENT = 0.002
-#: A token is kept whole when a cut of it meets an affix this productive (``oval|idade``),
+#: A token is kept whole when a cut of it meets an affix this productive (``natural|idade``),
 #: unless all its parts are function words; one-letter affixes need a base this frequent.
 DERIVATION_RATE = 0.3
 DERIVATION_ZIPF = 2.5
@@ -83,20 +83,20 @@ COMPOUND_TAIL = 4
 COMPOUND_LIMITS = (0, 3)
 #: ... there, for lower-case tokens when nouns are capitalised (no noun compound);
 LOOSE_COMPOUND_LIMITS = (25, 10)
-#: ... in languages that write compounds apart (``beaver|tails`` stays whole);
+#: ... in languages that write compounds apart (``bird|cages`` stays whole);
 OPEN_COMPOUND_LIMITS = (50, 50)
-#: ... and for capitalised tokens there (names and brands: ``Castle|frank``).
+#: ... and for capitalised tokens there (names and brands: ``Green|wood``).
 CAPITAL_COMPOUND_LIMITS = (20, 20)
 #: A capitalised token mid-sentence loses only a function word from its end, of at least
-#: ``TITLE_TAIL`` letters, or 2 after ``TITLE_LONG_HEAD`` letters (``Russiain``), and
-#: keeps at least ``TITLE_HEAD`` (``Riveron``, ``Baseus``, ``Malu-da`` stay whole).
+#: ``TITLE_TAIL`` letters, or 2 after ``TITLE_LONG_HEAD`` letters (``Canadain``), and
+#: keeps at least ``TITLE_HEAD`` (names and brands such as ``Shipon``, ``Lakeus`` stay whole).
 TITLE_TAIL = 3
 TITLE_HEAD = 4
 TITLE_LONG_HEAD = 6
 #: After a lower-case function word, a capitalised part of at least this many letters
-#: comes off even when wordfreq does not know it (``istBurtaris``).
+#: comes off even when wordfreq does not know it (``istMüllerhausen``).
 CAMEL_NAME = 4
-#: Two capitalised words glued (``ConselhoFederal``) come apart only when both have at
+#: Two capitalised words glued (``TribunalSupremo``) come apart only when both have at
 #: least this many letters and not both are English (short or English: a brand).
 CAMEL_TITLE = 5
 #: An English word has at least this frequency in wordfreq's English list.
@@ -137,7 +137,7 @@ _OPENERS = frozenset("\"'`“”‘’«»„‚‹›([{¿¡—–- \t\r\u00a0"
 # own cache), what we derive from it (function words, probe words, sorted tables) and
 # memo tables for affix counts and for decisions on unknown tokens.  Built on first use
 # of a language and kept for the life of the process, at most ``_LANGUAGES`` at a time.
-_LANGUAGES = 8
+_LANGUAGES = 12
 
 
 _LAST = "\U0010ffff"  # sorts after any letter: ``part + _LAST`` ends the words starting with it
@@ -305,7 +305,7 @@ class _Rules:
     limits: tuple[int, int] | None
     #: A capitalised token: two content words only when not both English (no brand).
     capital: bool = False
-    #: The cut is at a case change (``demKunden``): no compound or affix has one.
+    #: The cut is at a case change (``mitdemAuto``): no compound or affix has one.
     camel: bool = False
 
 
@@ -326,7 +326,7 @@ def _junction(
     fl, fr = left in lex.function_words, right in lex.function_words
     if rules.camel:
         if fl and not whole_z and len(right) >= CAMEL_NAME:
-            return zl + max(zr, 1.0)  # ``dasPolizeivorgehen``, ``istBurtaris``
+            return zl + max(zr, 1.0)  # ``istMüllerhausen``: a name after a function word
         return zl + zr if zl and zr else None
     if not zl or not zr:
         return None
@@ -346,9 +346,9 @@ def _junction(
         most = MAX_RATE_COMPOUNDING if lex.compounding else MAX_RATE_FUNCTION
         return zl + zr if _rate(lex, left, right) < most else None
     # Two content words.  In a compounding language a compound (``Bundes|regierung``)
-    # unless neither side takes part in compounds: inflected forms (``langdurige``,
-    # ``voldoet``) never start a longer word and seldom end one.  Elsewhere the same test,
-    # looser, keeps closed compounds whole (``beaver|tails``).
+    # unless neither side takes part in compounds: inflected forms (``moeilijke``,
+    # ``loopt``) never start a longer word and seldom end one.  Elsewhere the same test,
+    # looser, keeps closed compounds whole (``bird|cages``).
     if rules.limits is None or (rules.capital and _is_english(left) and _is_english(right)):
         return None
     most_left, most_right = rules.limits
@@ -367,7 +367,7 @@ def _rate(lex: _Lexicon, left: str, right: str) -> float:
 def _derived(lex: _Lexicon, low: str) -> bool:
     """True when some cut of ``low`` reads as a known word plus a productive affix.
 
-    ``oval|idade``, ``screening|en``, ``czyn|ie``: a token that a common pattern of
+    ``natural|idade``, ``boek|en``, ``dom|u``: a token that a common pattern of
     the language builds from a known word is a rare real word, whatever other reading
     it has.
     """
@@ -408,8 +408,8 @@ def _best_split(
             return best[1]
         return () if _derived(lex, low) else best[1]
     if whole_z or not three or ranked:
-        return ()  # a near miss in two parts (``inmitten|der``) is no licence for three
-    # Three words glued (``wolleninden``): each junction needs a function word.
+        return ()  # a near miss in two parts (``wegen|der``) is no licence for three
+    # Three words glued (``oneofthe``): each junction needs a function word.
     fw = lex.function_words
     for i, j in itertools.combinations(cuts, 2):
         left, mid, right = low[:i], low[i:j], low[j:]
@@ -430,11 +430,13 @@ def _split_run(lex: _Lexicon, run: str, sentence_start: bool, hyphenated: bool) 
     cached = lex.decisions.get(key)
     if cached is not None:
         return cached
+    if len(run.lower()) != len(run):
+        return ()  # ``İ`` lower-cases to two characters: offsets would not line up
     title = run[0].isupper() and run[1:].islower()
     if hyphenated:
         rules = _Rules(None)  # part of a hyphenated compound: only a function word comes off
     elif title:
-        # A name or a brand (``Tastewise``) as often as glued words.
+        # A name or a brand (``Brightwise``) as often as glued words.
         rules = _Rules(COMPOUND_LIMITS if lex.compounding else CAPITAL_COMPOUND_LIMITS, True)
     elif lex.compounding:
         # Where nouns are capitalised, a lower-case token is no noun compound.
@@ -446,7 +448,7 @@ def _split_run(lex: _Lexicon, run: str, sentence_start: bool, hyphenated: bool) 
     if run.islower() or (title and sentence_start):
         result = _best_split(lex, run, range(1, n), rules, three=run.islower())
     elif title:
-        # Mid-sentence: a name (``Zaporozhye``, ``Delgado``, ``Riveron``) or, in German,
+        # Mid-sentence: a name (``Zaporozhye``, ``Delgado``, ``Shipon``) or, in German,
         # a noun.  No function word comes off its front, and off its end only after a
         # long enough head.
         fw = lex.function_words
@@ -468,7 +470,7 @@ def _split_run(lex: _Lexicon, run: str, sentence_start: bool, hyphenated: bool) 
 
 
 def _camel_cut(lex: _Lexicon, run: str, sentence_start: bool) -> int:
-    """The cut of ``demKunden``, ``GreatBritain``; 0 for brands and code (``iPhone``)."""
+    """The cut of ``mitdemAuto``, ``TribunalSupremo``; 0 for brands and code (``iPhone``)."""
     bounds = [i for i in range(1, len(run)) if run[i - 1].islower() and run[i].isupper()]
     if len(bounds) != 1:
         return 0
@@ -482,13 +484,13 @@ def _camel_cut(lex: _Lexicon, run: str, sentence_start: bool) -> int:
     foreign = lex.code != "en" and not (_is_english(left) and _is_english(right))
     if left[0].isupper():
         # Two capitalised words: a brand or a class name (``ValueError``), unless a sentence
-        # starts with a function word (``DerTreffpunkt``) or long non-English words meet.
+        # starts with a function word (``DieSitzung``) or long non-English words meet.
         ok = right[1:].islower() and (
             (sentence_start and function_word)
             or (foreign and min(len(left), len(right)) >= CAMEL_TITLE)
         )
     elif function_word or lex.noun_capitals or foreign:
-        # ``theNational``, ``dasWochende``; camelCase of English words is code (``regionId``).
+        # ``mitdemAuto``, ``theBeatles``; camelCase of English words is code (``regionId``).
         ok = right[1:].islower() or (right.isupper() and function_word)
     else:
         ok = False
@@ -535,7 +537,7 @@ def _is_code_like(text: str, start: int, end: int) -> bool:
 
 
 def _is_hyphenated(text: str, start: int, end: int) -> bool:
-    """True for a part of a hyphenated compound (``Jong-un``, ``kandidaat-lidstaten``)."""
+    """True for a part of a hyphenated compound (``Jong-un``, ``well-known``)."""
     return (start > 0 and text[start - 1] in _HYPHENS) or (
         end < len(text) and text[end] in _HYPHENS
     )

@@ -61,18 +61,43 @@ _FORM_FIELDS = (
     " input[name=q], input[name=s], input[name=email]"
 )
 
-#: Class or id words of consent banners, newsletter boxes, breadcrumbs and pop-ups.
-#: Whole words only (``cookie-banner`` matches, ``fortune-cookies-recipe`` does not
-#: because ``cookies`` must be delimited): a loose match would delete content.
+#: Class or id words of consent banners, newsletter boxes, breadcrumbs, pop-ups and
+#: "related products" shelves.  Whole words of the name only (``cookie-banner``
+#: matches, ``cookiecutter-docs`` does not): a loose match would delete content.
+_CHROME_NAMES = (
+    "cookies?",
+    "consent",
+    "gdpr",
+    "onetrust",
+    "didomi",
+    "usercentrics",
+    "cookiebot",
+    "newsletter",
+    "breadcrumbs?",
+    "popup",
+    "modal",
+    "related",
+    "recommendations?",
+    "upsell",
+    "cross-sell",
+    "recently-viewed",
+)
 _CHROME_WORDS = re.compile(
-    r"(?:^|[-_\s])(cookies?|consent|gdpr|onetrust|didomi|usercentrics|cookiebot"
-    r"|newsletter|breadcrumbs?|popup|modal|related|recommendations?|upsell|cross-sell"
-    r"|recently-viewed)(?:$|[-_\s])",
+    r"(?:^|[-_\s])(" + "|".join(_CHROME_NAMES) + r")(?:$|[-_\s])",
     re.IGNORECASE,
+)
+#: The same words as a selector, so that lexbor picks the candidates in C.
+_CHROME_CANDIDATES = ", ".join(
+    f'[class*="{root}" i], [id*="{root}" i]'
+    for root in (name.removesuffix("s?") for name in _CHROME_NAMES)
 )
 
 #: Class words that hide an element (Bootstrap, Tailwind and common CMS themes).
 _HIDDEN_CLASSES = frozenset({"hidden", "d-none", "is-hidden", "hide", "invisible", "u-hidden"})
+#: Elements that may be hidden, picked in C; :func:`_is_hidden` decides.
+_HIDDEN_CANDIDATES = '[style*="none" i], [style*="hidden" i], ' + ", ".join(
+    f".{name}" for name in sorted(_HIDDEN_CLASSES)
+)
 
 #: A list of this many single short links is a menu, not a list of items.
 _MENU_MIN_ITEMS = 5
@@ -150,9 +175,9 @@ def _strip_chrome(body: LexborNode) -> None:
     # Hidden boxes are menus, pop-ups and other states of a widget; but a box
     # holding most of the page is the content itself, shown by a script.
     most = _MAIN_SHARE * _words(body)
-    _remove([n for n in body.css("[style], [class]") if _is_hidden(n) and _words(n) < most])
+    _remove([n for n in body.css(_HIDDEN_CANDIDATES) if _is_hidden(n) and _words(n) < most])
     _remove([n for n in body.css("ul, ol") if _is_menu(n)])
-    _remove([n for n in body.css("[class], [id]") if _is_chrome_box(n)])
+    _remove([n for n in body.css(_CHROME_CANDIDATES) if _is_chrome_box(n)])
 
 
 def tidy_lines(lines: list[str]) -> list[str]:

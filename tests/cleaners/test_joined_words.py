@@ -23,17 +23,19 @@ LANGS = ["en", "it", "de", "fr", "es", "pt", "nl", "pl", "ru", "hr"]
 GLUED = [
     ("it", "una voltanel settembre", "una volta nel settembre"),
     ("it", "sono stati utilizzati perattacchi in Ucraina", "utilizzati per attacchi"),
-    ("it", "Il sostegno incondizionato diuna parte", "sostegno incondizionato di una parte"),
+    ("it", "Ho comprato il pane nelnegozio sotto casa.", "pane nel negozio"),
     ("en", "one ofthe best", "one of the best"),
-    ("en", "small particles disintegrated duringthe flight", "during the flight"),
+    ("en", "The rocket shook duringthe flight.", "during the flight"),
     ("en", "He said it was oneofthe best.", "one of the best"),
-    ("de", "Sie wolleninden Urlaub fahren.", "wollen in den Urlaub"),
-    ("de", "Er geht mit demKunden essen.", "mit dem Kunden essen"),
-    ("de", "Sie sprachen über dasWochende.", "über das Wochende"),
-    ("de", "Das war ausdem Jahr 2001.", "aus dem Jahr"),
+    ("de", "Sie fahren imSommer ansMeer.", "im Sommer"),
+    ("de", "Wir fahren mitdemAuto nach Hause.", "mit dem Auto nach Hause"),
+    ("de", "Sie sprachen überdieZukunft.", "über die Zukunft"),
+    ("de", "Das kam ausdem Norden.", "aus dem Norden"),
+    ("de", "DieSitzung begann früh.", "Die Sitzung begann"),
     ("fr", "Il a parlé avecles députés.", "avec les députés"),
     ("fr", "Il est venu aveclui.", "avec lui"),
     ("es", "La casa dela familia.", "casa de la familia"),
+    ("es", "El TribunalSupremo decidió.", "El Tribunal Supremo decidió"),
     ("es", "Vivimos enel centro.", "en el centro"),
     ("pt", "Ele saiudo carro.", "saiu do carro"),
     ("nl", "Ze gingen naarhet strand.", "naar het strand"),
@@ -62,21 +64,21 @@ def test_seed_article():
 
 CORRECT = [
     ("en", "I bought an iPhone, watched YouTube and flew to Zaporozhye with PowerPoint."),
-    ("en", "The treehouse, the drillheads and the lifelike statue stayed put."),
+    ("en", "The treehouse, the birdcages and the lifelike statue stayed put."),
     ("en", "Call obj.toString() or x.isEmpty(), set targetPort and regionId."),
     ("en", "Read https://example.com/joinedwords, mail johndoe@example.com, tag #metoo."),
     ("en", "The well-known Kharkiv-based firm, p>0.05, x > y, a -> b, U.S., et al., 3.5."),
     ("en", "Tastewise, Talkspace and Soundcore launched; RecordPoint bought ThreatConnect."),
     ("de", "Die Bundesregierung verhängte eine Ausgangssperre für Ein- und Ausgang."),
-    ("de", "Der Bundesgesundheitsminister und die Parfümkreation im Wintergartenbau."),
-    ("nl", "De ziekenhuisopname en het kinkhoestvaccin: ,,zo gaat dat'' zei hij."),
+    ("de", "Der Bundesgesundheitsminister und die Kinderbetreuung im Gemeindezentrum."),
+    ("nl", "De ziekenhuisopname en het griepvaccin: ,,zo gaat dat'' zei hij."),
     ("it", "Dell'Ucraina, farlo subito e dimmi tutto nell'ambito dell'accordo."),
     ("it", "Il presidente arriverà in Corea del Nord, ha detto il Cremlino."),
     ("fr", "Aujourd'hui, l'homme qu'il connaît est parti : est-ce vrai ?"),
     ("pl", "Przedstawiciele ministerstwa spotkali się z mieszkańcami Zaporoża."),
-    ("pl", "Niezarobkowa działalność i najnowocześniejsze rozwiązania."),
-    ("pt", "O Campeonato Paulista começou; o guarda-chuva ficou em casa."),
-    ("es", "Los kilómetros recorridos por los ciudadanos de Montevideo."),
+    ("pl", "Niezależna działalność i najnowocześniejsze rozwiązania."),
+    ("pt", "O campeonato começou; o guarda-chuva ficou em casa, disse a Nokia."),
+    ("es", "Los kilómetros recorridos por los ciudadanos de Montevideo y Valparaíso."),
 ]
 
 
@@ -112,8 +114,8 @@ def test_find_splits_reports_each_change():
 # Over-splits we know of and accept for now: English closed compounds unknown to
 # wordfreq whose parts look like free words, and camelCase code after a function word.
 KNOWN_FAILURES = [
-    ("en", "She swept past the whalelike oval."),
-    ("en", "The pads look like beavertails."),
+    ("en", "It had a catlike grace."),
+    ("en", "The pads look like dragontails."),
     ("en", "Store it in myConfig first."),
 ]
 
