@@ -280,8 +280,10 @@ def host_of(url: str) -> str:
     >>> host_of("https://User@Bücher.DE:8443/a"), host_of("http://[::1]:80/"), host_of("nope")
     ('xn--bcher-kva.de', '::1', '')
     """
+    # As in normalize_url (WHATWG): a backslash is a slash in http(s) URLs,
+    # so "http://example.com\\" has the host example.com.
     try:
-        hostname = urlsplit(url.strip(_STRIP)).hostname
+        hostname = urlsplit(url.strip(_STRIP).replace("\\", "/")).hostname
     except ValueError:
         return ""
     if not hostname:
