@@ -38,7 +38,7 @@ from scraper.crawling.discovery import (
 )
 from scraper.crawling.jobs import Job
 from scraper.crawling.links import FEED_TYPES
-from scraper.crawling.output import JsonlOutput, output_record, predicted_fields
+from scraper.crawling.output import JsonlOutput, output_record
 from scraper.crawling.pageworker import PageAnalysis, analyze_page
 from scraper.crawling.store import CrawlStore, SQLiteStore
 from scraper.crawling.store.base import Claim, FetchResult, NewURL, StoredArticle
@@ -461,7 +461,7 @@ class Crawler:
             return
         assert analysis.fingerprint is not None
         now = self._clock()
-        record = analysis.record | predicted_fields(claim.fingerprint, now)
+        record = analysis.record
         result = dataclasses.replace(
             base, fingerprint=analysis.fingerprint, next_due=self._due_after(self.job.recrawl)
         )
@@ -482,13 +482,15 @@ class Crawler:
         else:
             self.summary.changed += 1
         if self.on_record is not None:
-            self.on_record(output_record(StoredArticle(change.seq, claim.url, record), change))
+            stored = StoredArticle(
+                change.seq,
+                claim.url,
+                record,
+                change.change,
+                change.first_seen,
+                change.last_changed,
+                change.duplicate_of,
+            )
+            self.on_record(output_record(stored))
         if self.output is not None:
-            output = self.output
-
-            def remember_and_drain() -> None:
-                # On the store thread, so no drain can write this seq first.
-                output.remember(change)
-                output.drain()
-
-            await self._db(remember_and_drain)
+            await self._db(self.output.drain)

@@ -18,10 +18,10 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
-from scraper.crawling.store.base import ArticleChange, CrawlStore, StoredArticle
+from scraper.crawling.store.base import CrawlStore, StoredArticle
 from scraper.errors import ConfigError, InputError
 
-__all__ = ["CRAWL_FIELDS", "JsonlOutput", "output_record", "predicted_fields"]
+__all__ = ["CRAWL_FIELDS", "JsonlOutput", "output_record"]
 
 logger = logging.getLogger(__name__)
 
@@ -30,38 +30,21 @@ CRAWL_FIELDS = ("change", "first_seen", "last_changed", "duplicate_of", "seq")
 _TAIL_CHUNK = 64 * 1024
 
 
-def _iso(value: dt.datetime | None) -> str | None:
-    return None if value is None else value.astimezone(dt.UTC).isoformat()
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat()
 
 
-def predicted_fields(last_fingerprint: str | None, now: dt.datetime) -> dict[str, Any]:
-    """The crawl fields as far as they can be known before ``record_article`` decides.
+def output_record(stored: StoredArticle) -> dict[str, Any]:
+    """The output line of a stored article: the extract record plus the crawl fields.
 
-    Stored inside the record, because ``articles_after`` returns only the
-    record: a record written after a crash (the catch-up) uses these.
-    ``change`` and ``last_changed`` are exact; ``first_seen`` is exact for a
-    new article and unknown (None) for a changed one, and ``duplicate_of``
-    is unknown (None), until the store returns its columns with the record.
+    Everything comes from the store, so a line written live and the same line
+    written by a catch-up drain after a crash are identical.
     """
-    new = last_fingerprint is None
-    return {
-        "change": "new" if new else "changed",
-        "first_seen": _iso(now) if new else None,
-        "last_changed": _iso(now),
-        "duplicate_of": None,
-    }
-
-
-def output_record(stored: StoredArticle, change: ArticleChange | None = None) -> dict[str, Any]:
-    """The output line of a stored article: the extract record plus the crawl fields."""
     record = dict(stored.record)
-    if change is not None:
-        record["change"] = change.change
-        record["first_seen"] = _iso(change.first_seen)
-        record["last_changed"] = _iso(change.last_changed)
-        record["duplicate_of"] = change.duplicate_of
-    for key in CRAWL_FIELDS:
-        record.setdefault(key, None)
+    record["change"] = stored.change
+    record["first_seen"] = _iso(stored.first_seen)
+    record["last_changed"] = _iso(stored.last_changed)
+    record["duplicate_of"] = stored.duplicate_of
     record["seq"] = stored.seq
     return record
 
@@ -112,8 +95,7 @@ class JsonlOutput:
     """Appends a job's records to one JSON Lines file, each ``seq`` exactly once.
 
     ``open`` finds where the file ends (no I/O in the constructor);
-    ``drain`` writes what the store has beyond it.  ``remember`` lets the
-    engine hand over the exact crawl fields of the articles it just stored.
+    ``drain`` writes what the store has beyond it.
     """
 
     def __init__(self, path: str | Path, store: CrawlStore, job: str) -> None:
@@ -121,7 +103,6 @@ class JsonlOutput:
         self._store = store
         self._job = job
         self._file: IO[str] | None = None
-        self._known: dict[int, ArticleChange] = {}
         #: Highest seq written (or found in the file).
         self.last_seq = 0
         #: Records written by this object.
@@ -135,21 +116,13 @@ class JsonlOutput:
         except OSError as exc:
             raise InputError(f"{self.path}: cannot write the output file: {exc.strerror}") from exc
 
-    def remember(self, change: ArticleChange) -> None:
-        """Keep the store's decision for a seq until its record is written."""
-        if change.seq is not None and change.seq > self.last_seq:
-            self._known[change.seq] = change
-
     def drain(self) -> int:
         """Write every stored record beyond ``last_seq``, in order; return how many."""
         if self._file is None:
             raise RuntimeError("JsonlOutput.open() first")
         count = 0
         while batch := self._store.articles_after(self._job, self.last_seq, limit=500):
-            lines = [
-                json.dumps(output_record(a, self._known.pop(a.seq, None)), ensure_ascii=False)
-                for a in batch
-            ]
+            lines = [json.dumps(output_record(a), ensure_ascii=False) for a in batch]
             self._file.write("\n".join(lines) + "\n")
             self._file.flush()
             self.last_seq = batch[-1].seq

@@ -460,12 +460,17 @@ class PostgresOps:
         if job_id is None:
             return []
         rows = self.conn.execute(
-            f"""SELECT a.seq, u.url, a.record FROM articles a JOIN urls u ON u.id = a.url_id
+            f"""SELECT a.seq, u.url, a.record, a.change, a.first_seen, a.last_changed,
+                       a.duplicate_of
+                FROM articles a JOIN urls u ON u.id = a.url_id
                 WHERE a.job_id = %s AND a.seq > %s {"AND a.latest" if latest_only else ""}
                 ORDER BY a.seq LIMIT %s""",
             (job_id, after, limit),
         )
-        return [StoredArticle(seq, url, record) for seq, url, record in rows]
+        return [StoredArticle(*row) for row in rows]
+
+    def jobs(self) -> list[str]:
+        return [name for (name,) in self.conn.execute("SELECT name FROM jobs ORDER BY name")]
 
     def stats(self, job: str, *, now: dt.datetime) -> JobStats:
         job_id = self.job_id(job, create=False)

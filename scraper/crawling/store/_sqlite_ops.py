@@ -450,12 +450,28 @@ class SQLiteOps:
         self, job_id: int, after: int, limit: int, *, latest_only: bool
     ) -> list[StoredArticle]:
         rows = self.conn.execute(
-            f"""SELECT a.seq, u.url, a.record FROM articles a JOIN urls u ON u.id = a.url_id
+            f"""SELECT a.seq, u.url, a.record, a.change, a.first_seen, a.last_changed,
+                       a.duplicate_of
+                FROM articles a JOIN urls u ON u.id = a.url_id
                 WHERE a.job_id = ? AND a.seq > ? {"AND a.latest" if latest_only else ""}
                 ORDER BY a.seq LIMIT ?""",
             (job_id, after, limit),
         )
-        return [StoredArticle(seq, url, json.loads(record)) for seq, url, record in rows]
+        return [
+            StoredArticle(
+                seq,
+                url,
+                json.loads(record),
+                change,
+                sh.from_micros(first_seen),
+                sh.from_micros(last_changed),
+                duplicate_of,
+            )
+            for seq, url, record, change, first_seen, last_changed, duplicate_of in rows
+        ]
+
+    def jobs(self) -> list[str]:
+        return [name for (name,) in self.conn.execute("SELECT name FROM jobs ORDER BY name")]
 
     def stats(self, job_id: int | None, *, now: dt.datetime) -> JobStats:
         if job_id is None:

@@ -119,11 +119,24 @@ class ArticleChange:
 
 @dataclass(frozen=True, slots=True)
 class StoredArticle:
-    """An article record in the store, in output order."""
+    """An article record in the store, in output order, with what the store decided for it.
+
+    Why the crawl columns come back with the record: an output line written
+    after a crash (the catch-up drain) must be identical to the one written
+    live, so everything the line holds is read from the store, never predicted.
+    """
 
     seq: int
+    #: The frontier URL the article was stored under.
     url: str
+    #: The extract record (``Article.to_dict()``), as stored.
     record: dict[str, Any]
+    #: "new" or "changed" (unchanged articles get no ``seq``, so are never stored).
+    change: Change
+    first_seen: dt.datetime
+    last_changed: dt.datetime
+    #: The URL of an article this one nearly duplicates, or None.
+    duplicate_of: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +241,10 @@ class CrawlStore(Protocol):
 
     def iter_articles(self, job: str) -> Iterator[StoredArticle]:
         """Every stored article (latest version per URL), for ``scraper export``."""
+        ...
+
+    def jobs(self) -> list[str]:
+        """The names of the jobs in the store, sorted (``scraper status`` lists them)."""
         ...
 
     def close(self) -> None:

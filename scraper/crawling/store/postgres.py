@@ -342,5 +342,8 @@ class PostgresStore:
             yield from page
             seq = page[-1].seq
 
+    def jobs(self) -> list[str]:
+        return self._run("jobs", PostgresOps.jobs)
+
     def stats(self, job: str) -> JobStats:
         return self._run("stats", lambda ops: ops.stats(job, now=_now()))

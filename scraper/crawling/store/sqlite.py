@@ -294,6 +294,10 @@ class SQLiteStore:
             yield from page
             seq = page[-1].seq
 
+    def jobs(self) -> list[str]:
+        with self._tx(write=False) as ops:
+            return ops.jobs()
+
     def stats(self, job: str) -> JobStats:
         with self._tx(write=False) as ops:
             return ops.stats(ops.job_id(job, create=False), now=dt.datetime.now(dt.UTC))

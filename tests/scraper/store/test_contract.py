@@ -220,6 +220,46 @@ def test_record_article_new_changed_unchanged(store, now):
     assert sorted(latest) == [c.url for c in claims]
 
 
+def test_stored_articles_carry_what_record_article_decided(store, now):
+    """The crawl columns come back with the record, exactly as record_article returned them.
+
+    That is what makes an output line written after a crash (the catch-up)
+    identical to the one written live.
+    """
+    store.add_urls("job", new("https://a.test/1", "https://b.test/1"), now=now)
+    ca, cb = sorted(claim(store, now), key=lambda c: c.url)
+    base = 0x0123_4567_89AB_CDEF
+    decided = [record(store, ca, now, "a", hash_=base), record(store, cb, now, "b", hash_=base)]
+    later = now + dt.timedelta(hours=1, microseconds=250)  # sub-second times survive
+    (cb,) = [c for c in claim(store, later) if c.url == "https://b.test/1"]
+    far = base ^ (1 | 1 << 20 | 1 << 40 | 1 << 60)  # no band shared with a: no duplicate
+    decided.append(record(store, cb, later, "b, edited", hash_=far))
+    stored = store.articles_after("job", 0)
+    as_stored = [
+        (a.seq, a.change, a.first_seen, a.last_changed, a.duplicate_of) for a in stored
+    ]
+    assert as_stored == [
+        (d.seq, d.change, d.first_seen, d.last_changed, d.duplicate_of) for d in decided
+    ]
+    assert as_stored == [
+        (1, "new", now, now, None),
+        (2, "new", now, now, "https://a.test/1"),
+        (3, "changed", now, later, None),
+    ]
+    assert all(a.first_seen.utcoffset() == dt.timedelta(0) for a in stored)
+    assert [a.url for a in stored] == ["https://a.test/1", "https://b.test/1", "https://b.test/1"]
+    latest = [(a.seq, a.change, a.last_changed, a.duplicate_of) for a in store.iter_articles("job")]
+    assert latest == [(1, "new", now, None), (3, "changed", later, None)]
+
+
+def test_jobs_lists_every_job_sorted(store, now):
+    assert store.jobs() == []
+    store.add_urls("zeta", new("https://a.test/1"), now=now)
+    store.begin_run("alpha", "w1", exclusive=True)
+    store.end_run("alpha", "w1")
+    assert store.jobs() == ["alpha", "zeta"]
+
+
 def test_record_article_replay_returns_the_first_answer(store, now):
     store.add_urls("job", new("https://a.test/1"), now=now)
     (c,) = claim(store, now)
