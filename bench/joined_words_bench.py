@@ -10,6 +10,7 @@ Per language it prints:
   ``shared/tools/clean_eval.py`` counts them (``clean_eval.py --types run_together
   --cleaner jw=cleaners.joined_words:split_joined_words --path .`` gives the same figures);
 * false/1k: spaces inserted in the clean documents ``clean/<lang>.jsonl``, per 1,000 words;
+* docs: clean documents with at least one such space (the harm figure counts documents);
 * MB/s: UTF-8 input bytes per CPU second in ``split_joined_words``, over the damaged and
   the clean documents, first pass (memo tables empty) and second pass (memo warm), and
   on the clean documents alone; the one-off CPU seconds to load a language's tables
@@ -113,10 +114,11 @@ def main(argv: list[str] | None = None) -> int:
         false = _inserted(text, lang)
         stats[lang]["words"] += len(text.split())
         stats[lang]["false"] += len(false)
+        stats[lang]["docs"] += bool(false)
         errors[lang] += [f"false split: {_shown(text, p)}" for p in sorted(false)]
 
     print(
-        f"{'lang':<5} {'P':>6} {'R':>6} {'splits':>6} {'gold':>5} {'false/1k':>8} "
+        f"{'lang':<5} {'P':>6} {'R':>6} {'splits':>6} {'gold':>5} {'false/1k':>8} {'docs':>4} "
         f"{'MB/s 1st':>8} {'MB/s 2nd':>8} {'MB/s clean':>10} {'load s':>6}"
     )
     total: dict[str, int] = defaultdict(int)
@@ -134,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         r = s["correct"] / s["gold"] if s["gold"] else float("nan")
         fs = 1000 * s["false"] / s["words"] if s["words"] else float("nan")
         print(
-            f"{lang:<5} {p:6.3f} {r:6.3f} {s['pred']:6d} {s['gold']:5d} {fs:8.2f} "
+            f"{lang:<5} {p:6.3f} {r:6.3f} {s['pred']:6d} {s['gold']:5d} {fs:8.2f} {s['docs']:4d} "
             f"{speeds[0]:8.2f} {speeds[1]:8.2f} {speeds[2]:10.2f} "
             f"{sum(load[k] for k in keys):6.2f}"
         )

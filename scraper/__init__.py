@@ -6,6 +6,8 @@ Public API (synchronous)::
     page = scraper.fetch("https://example.org/news/1")      # -> Page
     article = scraper.extract(page.text, url=page.final_url)  # -> Article
     article = scraper.extract_url("https://example.org/news/1")
+    for record in scraper.crawl("news.toml"):                 # one crawl run
+        print(record["change"], record["url"])
 
 Every error raised derives from :class:`scraper.ScraperError`.  Heavy imports
 (httpx, trafilatura) happen on first use, so ``import scraper`` stays cheap.
@@ -41,7 +43,12 @@ from scraper.errors import (
 from scraper.models import SCHEMA_VERSION, Article, Page
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+    from typing import Any
+
     from cleaners.config import CleanerConfig
+    from scraper.crawling.jobs import Job
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -71,6 +78,7 @@ __all__ = [
     "TooManyRedirects",
     "UnsupportedContent",
     "__version__",
+    "crawl",
     "extract",
     "extract_url",
     "fetch",
@@ -131,3 +139,25 @@ def extract_url(url: str, *, config: Config | None = None) -> Article:
     cfg = config or Config()
     page = fetch(url, config=cfg)
     return extract_in_worker(page.content, page.final_url, cfg, encoding=page.encoding)
+
+
+def crawl(job: Job | str | Path, *, max_pages: int | None = None) -> Iterator[dict[str, Any]]:
+    """Run one crawl of ``job`` (a ``Job``, or the path of a TOML job file) and yield its records.
+
+    Each record is an extract record plus ``change`` ("new" or "changed"),
+    ``first_seen``, ``last_changed``, ``duplicate_of`` and ``seq``: the new
+    and changed articles of this run, as they are stored.  The run is the
+    one ``scraper crawl JOB.toml`` makes: same store (so it resumes where
+    the last run ended), and the job's ``output`` file, if it names one, is
+    appended to as well.  ``max_pages`` caps the pages fetched in this run.
+
+    A bad job file raises :class:`ConfigError` here; the crawl starts on the
+    first ``next()``.  Closing the generator early (``break``) stops the
+    crawl cleanly: pages in flight go back to the store for the next run.
+    Run errors (:class:`StoreLocked`, :class:`StoreError`) are raised from
+    the iteration.  It runs its own event loop on a thread, so it may be
+    used from synchronous code only.
+    """
+    from scraper.crawling.runs import iter_records, resolve_job
+
+    return iter_records(resolve_job(job, max_pages=max_pages))

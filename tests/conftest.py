@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib.resources import files
 from typing import Any
 
@@ -93,3 +93,12 @@ def error_schema() -> dict[str, Any]:
 def schema_errors() -> Callable[[dict[str, Any], Any], list[str]]:
     """``schema_errors(schema, value)``: every way ``value`` breaks ``schema``, [] if valid."""
     return _schema_errors
+
+
+@pytest.fixture(scope="session")
+def crawl_pool() -> Iterator[Any]:
+    """One warm extraction pool for every crawl test (see ``tests/scraper/crawlsite.py``)."""
+    from tests.scraper.crawlsite import new_pool
+
+    with new_pool() as pool:
+        yield pool

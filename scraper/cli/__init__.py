@@ -1,7 +1,8 @@
 """The ``scraper`` command: a thin layer over the library.
 
-Each subcommand lives in its own module with ``add_parser(subparsers)`` and
-``run(args) -> int``; modules are imported only when their subcommand runs,
+Each subcommand lives in its own module with ``DESCRIPTION`` (its --help,
+synopsis and examples), ``add_arguments(parser)`` and ``run(args) -> int``;
+modules are imported only when their subcommand runs,
 so ``scraper --help`` starts fast.  Exit codes, the same for every
 subcommand: 0 all succeeded, 1 some inputs failed, 2 usage or configuration
 error, 3 nothing succeeded, 130 interrupted.
@@ -30,6 +31,10 @@ __all__ = ["main"]
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "extract": ("extract", "extract articles from URLs, HTML files or stdin"),
     "clean": ("clean", "repair scraped text (stray tags, glued words, mojibake...)"),
+    "crawl": ("crawl", "crawl a job file or URLs; new and changed articles, exactly once"),
+    "status": ("status", "show a crawl job's state from its store"),
+    "export": ("export", "write a job's stored articles as JSON Lines or CSV"),
+    "schedule": ("schedule", "run crawl jobs when due, one at a time, until stopped"),
 }
 
 DESCRIPTION = """\
@@ -41,6 +46,10 @@ examples:
   curl -s https://example.org/ | scraper extract - --format markdown
   scraper extract --input-file urls.txt --format jsonl > articles.jsonl
   scraper clean broken.txt --lang it --explain
+  scraper crawl https://example.org/ --max-pages 100 --out articles.jsonl
+  scraper crawl news.toml && scraper status news.toml
+  scraper export --store scraper-crawl.sqlite --format csv --out articles.csv
+  scraper schedule news.toml sport.toml
 
 exit codes: 0 all succeeded, 1 some inputs failed, 2 usage or configuration
 error, 3 nothing succeeded, 130 interrupted, 141 stdout closed by the reader.
@@ -56,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module, summary) in SUBCOMMANDS.items():
+    for name, (_module, summary) in SUBCOMMANDS.items():
         sub.add_parser(name, help=summary, add_help=False)
     return parser
 

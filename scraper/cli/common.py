@@ -6,9 +6,15 @@ import argparse
 import dataclasses
 import logging
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scraper.config import Config, FetchConfig
 from scraper.errors import ConfigError
+
+if TYPE_CHECKING:
+    from scraper.crawling.jobs import Job
+    from scraper.crawling.store.base import CrawlStore
 
 __all__ = [
     "EXIT_BROKEN_PIPE",
@@ -17,11 +23,14 @@ __all__ = [
     "EXIT_OK",
     "EXIT_PARTIAL",
     "EXIT_USAGE",
+    "StoreTarget",
     "add_fetch_flags",
+    "add_store_flags",
     "add_verbosity_flags",
     "config_from_flags",
     "configure_logging",
     "exit_code",
+    "open_target",
     "parse_size",
 ]
 
@@ -171,3 +180,53 @@ def configure_logging(level: int) -> None:
         # Library chatter (trafilatura's "discarding data") is ours to report, not theirs.
         for noisy in ("trafilatura", "htmldate", "httpx", "httpcore", "charset_normalizer"):
             logging.getLogger(noisy).setLevel(max(logging.ERROR, levels.get(level, 0)))
+
+
+# -- commands that read a crawl store (status, export) -----------------------------
+
+
+def add_store_flags(parser: argparse.ArgumentParser) -> None:
+    """``[JOB.toml] [--store S] [--job NAME]``: which store, and which job in it."""
+    parser.add_argument(
+        "job_file", nargs="?", metavar="JOB.toml", help="a job file (names its store and job)"
+    )
+    parser.add_argument(
+        "--store", metavar="PATH|URL", help="SQLite path or postgresql:// URL of the store"
+    )
+    parser.add_argument(
+        "--job", metavar="NAME", help="the job in the store (default: its only one)"
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StoreTarget:
+    """An opened store, and the job asked for (if any)."""
+
+    store: CrawlStore
+    #: What the user gave for the store (a path, or a URL shown without its password).
+    label: str
+    #: The job named by --job or the job file; None when neither names one.
+    job: str | None
+    #: The job file's job, when one was given (its ``every`` gives the next due time).
+    job_config: Job | None
+
+
+def open_target(args: argparse.Namespace) -> StoreTarget:
+    """Open the store named by ``JOB.toml`` or ``--store``; refuse a SQLite file that is missing.
+
+    A read-only command must not create an empty store where a typo pointed.
+    """
+    from scraper.crawling.jobs import load_job
+    from scraper.crawling.store import SQLiteStore, open_store, redact
+
+    job = None
+    if args.job_file is not None:
+        job = load_job(Path(args.job_file))
+    spec = args.store or (job.store if job is not None else None)
+    if spec is None:
+        raise ConfigError("give a job file or --store PATH|postgresql://...")
+    store = open_store(spec)
+    if isinstance(store, SQLiteStore) and not store.path.exists():
+        raise ConfigError(f"{store.path}: no such store (a crawl creates it; check the path)")
+    name = args.job or (job.name if job is not None else None)
+    return StoreTarget(store, redact(spec), name, job)

@@ -20,9 +20,17 @@ from scraper.cli.common import (
     exit_code,
 )
 from scraper.crawling.jobs import DEFAULT_STORE, Job, load_job, quick_job
+from scraper.crawling.summary import CrawlSummary
 from scraper.errors import ConfigError, InputError, StoreError
 
-__all__ = ["DESCRIPTION", "add_arguments", "run"]
+__all__ = [
+    "DESCRIPTION",
+    "add_arguments",
+    "job_from_args",
+    "print_record",
+    "run",
+    "summary_exit_code",
+]
 
 DESCRIPTION = f"""\
 Crawl a job: fetch due URLs politely, extract their articles, and append the
@@ -85,21 +93,17 @@ def job_from_args(args: argparse.Namespace) -> Job:
     return dataclasses.replace(job, **changes)  # type: ignore[arg-type]
 
 
-def _print_record(record: dict[str, object]) -> None:
+def print_record(record: dict[str, object]) -> None:
+    """One record as a JSON line on stdout, flushed (a reader sees it at once)."""
     sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
 
-async def _crawl(job: Job, worker: str | None, progress: bool) -> tuple[object, bool]:
-    from scraper.crawling.engine import Crawler
-    from scraper.crawling.output import JsonlOutput
-    from scraper.crawling.store import open_store
+async def _crawl(job: Job, worker: str | None, progress: bool) -> CrawlSummary:
+    from scraper.crawling.runs import job_crawler
 
-    store = open_store(job.store)
-    try:
-        output = None if job.output is None else JsonlOutput(job.output, store, job.name)
-        on_record = _print_record if job.output is None else None
-        crawler = Crawler(job, store, worker_id=worker, output=output, on_record=on_record)
+    on_record = print_record if job.output is None else None
+    with job_crawler(job, worker_id=worker, on_record=on_record) as crawler:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, crawler.stop)
@@ -114,16 +118,22 @@ async def _crawl(job: Job, worker: str | None, progress: bool) -> tuple[object, 
 
             ticker = asyncio.create_task(tick())
         try:
-            summary = await crawler.run()
+            return await crawler.run()
         finally:
             if ticker is not None:
                 ticker.cancel()
                 sys.stderr.write("\r\033[K")
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
-        return summary, crawler.summary.interrupted
-    finally:
-        store.close()
+
+
+def summary_exit_code(summary: CrawlSummary) -> int:
+    """130 interrupted, 3 pages fetched and all failed, 1 some failed, else 0."""
+    if summary.interrupted:
+        return EXIT_INTERRUPTED
+    if summary.fetched and not summary.succeeded and summary.failed:
+        return EXIT_NOTHING
+    return exit_code(summary.succeeded, summary.failed)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -133,17 +143,10 @@ def run(args: argparse.Namespace) -> int:
     job = job_from_args(args)
     started = time.monotonic()
     try:
-        summary, interrupted = asyncio.run(_crawl(job, args.worker, sys.stderr.isatty()))
+        summary = asyncio.run(_crawl(job, args.worker, sys.stderr.isatty()))
     except (StoreError, InputError) as exc:
         print(f"scraper crawl: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    from scraper.crawling.summary import CrawlSummary
-
-    assert isinstance(summary, CrawlSummary)
     print(summary.report(), file=sys.stderr)
     print(f"({time.monotonic() - started:.1f} s)", file=sys.stderr)
-    if interrupted:
-        return EXIT_INTERRUPTED
-    if summary.fetched and not summary.succeeded and summary.failed:
-        return EXIT_NOTHING
-    return exit_code(summary.succeeded, summary.failed)
+    return summary_exit_code(summary)

@@ -20,6 +20,7 @@ takes them over) and its URLs come back.  Why the loop is shaped as it is:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -107,7 +108,10 @@ class Crawler:
 
     ``output``: the exactly-once JSON Lines file (drained from the store).
     ``on_record``: called with each record this worker stores in this run
-    (stdout, the Python API).  ``clock`` gives "now" for every store call
+    (stdout, the Python API).  ``pool``: an ``ExtractionPool(job.config,
+    task=analyze_page)`` to use instead of starting one per run, so that its
+    warm workers serve several runs (tests, embedders); the crawler never
+    closes a pool it was given.  ``clock`` gives "now" for every store call
     (tests move it forward to make pages due).  ``stop()`` may be called from
     a signal handler or another thread.
     """
@@ -121,6 +125,7 @@ class Crawler:
         output: JsonlOutput | None = None,
         on_record: Callable[[Record], None] | None = None,
         processes: int | None = None,
+        pool: ExtractionPool | None = None,
         clock: Callable[[], dt.datetime] = _utcnow,
     ) -> None:
         self.job = job
@@ -130,6 +135,7 @@ class Crawler:
         self.on_record = on_record
         self.summary = CrawlSummary()
         self._processes = processes or max(1, min(os.cpu_count() or 1, 8))
+        self._pool = pool
         self._clock = clock
         self._scope = scope_of(job)
         self._budgets = PageBudgets(self._scope.budgets)
@@ -186,7 +192,10 @@ class Crawler:
                 discovery_cfg = dataclasses.replace(
                     fetch_cfg, accept_types=(*fetch_cfg.accept_types, *_DISCOVERY_TYPES)
                 )
-                with ExtractionPool(self.job.config, self._processes, task=analyze_page) as pool:
+                with contextlib.ExitStack() as owned:
+                    pool = self._pool or owned.enter_context(
+                        ExtractionPool(self.job.config, self._processes, task=analyze_page)
+                    )
                     async with Fetcher(fetch_cfg) as fetcher:
                         async with Fetcher(discovery_cfg, robots=fetcher.robots) as discover:
                             if not self._stopping:

@@ -45,7 +45,7 @@ _WORD = re.compile(r"\w+")
 #: page's visible words.  Below it the page is probably not a plain article
 #: (listing, forum, service page...) and the other candidates are weighed.
 #: News articles almost never fall below it, so their speed is untouched.
-SUSPECT_BELOW = 0.2
+SUSPECT_BELOW = 0.25
 #: A page that declares a listing (or has a category URL) and no article or
 #: product gets the region text when trafilatura kept less than this share.
 LISTING_BELOW = 0.5
@@ -110,20 +110,43 @@ def _count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _lean_html(tree: LexborHTMLParser) -> str:
-    """The document without scripts, styles, SVG and <noscript>, serialised for trafilatura.
+#: Elements trafilatura deletes before it looks for the body (besides scripts).
+#: Not <form>, <input> or <footer>: trafilatura's fallbacks and the region
+#: text (which drops sign-up forms by their fields) still read those.
+_NEVER_BODY = [
+    "style",
+    "svg",
+    "noscript",
+    "nav",
+    "aside",
+    "iframe",
+    "button",
+    "select",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "canvas",
+    "picture",
+    "map",
+]
 
-    Why: trafilatura drops these elements itself, but only after lxml has
-    parsed them, and on news pages they are most of the bytes.  Serialising
-    the tree selectolax has already built costs a fraction of what lxml saves
-    (trafilatura's fast pass runs about 15% faster), and the text it extracts
+
+def _lean_html(tree: LexborHTMLParser) -> str:
+    """The document without what is never body text, serialised for trafilatura.
+
+    Why: trafilatura deletes scripts, styles, navigation, sidebars, frames
+    and form controls itself, but only after lxml has parsed them, and on
+    news pages they are most of the bytes.  Serialising the tree selectolax
+    has already built costs a fraction of what lxml and trafilatura's pruning
+    save (its fast pass runs about a third faster) and the text it extracts
     is the same.  JSON-LD stays: trafilatura reads it (forum threads, and
     ``articleBody`` when a page shows nothing else).  ``tree`` is modified.
     """
     for script in tree.css("script"):
         if "ld+json" not in (script.attributes.get("type") or ""):
             script.decompose()
-    tree.strip_tags(["style", "svg", "noscript"])
+    tree.strip_tags(_NEVER_BODY)
     return tree.html or ""
 
 

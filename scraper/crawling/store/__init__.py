@@ -35,6 +35,7 @@ __all__ = [
     "StoredArticle",
     "host_of",
     "open_store",
+    "redact",
     "simhash",
 ]
 
@@ -42,8 +43,12 @@ _POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 _CREDENTIALS = re.compile(r"//[^/@]*@")
 
 
-def _redact(spec: str) -> str:
-    """``spec`` without user and password, fit for an error message."""
+def redact(spec: str) -> str:
+    """``spec`` without user and password, fit for a message.
+
+    >>> redact("postgresql://crawler:secret@db/crawl"), redact("crawl.sqlite")
+    ('postgresql://***@db/crawl', 'crawl.sqlite')
+    """
     return _CREDENTIALS.sub("//***@", spec, count=1)
 
 
@@ -66,7 +71,7 @@ def open_store(spec: str) -> CrawlStore:
             if not (exc.name or "").startswith("psycopg"):
                 raise
             raise ConfigError(
-                f"the store {_redact(spec)!r} is PostgreSQL, which needs psycopg: "
+                f"the store {redact(spec)!r} is PostgreSQL, which needs psycopg: "
                 "pip install 'tidyscrape[postgres]'"
             ) from exc
         return PostgresStore(spec)
@@ -74,6 +79,6 @@ def open_store(spec: str) -> CrawlStore:
         return SQLiteStore(spec.removeprefix("sqlite:///"))
     if "://" in spec:
         raise ConfigError(
-            f"unsupported store {_redact(spec)!r}: give a SQLite file path or a postgresql:// URL"
+            f"unsupported store {redact(spec)!r}: give a SQLite file path or a postgresql:// URL"
         )
     return SQLiteStore(spec)

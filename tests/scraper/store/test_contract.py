@@ -235,9 +235,7 @@ def test_stored_articles_carry_what_record_article_decided(store, now):
     far = base ^ (1 | 1 << 20 | 1 << 40 | 1 << 60)  # no band shared with a: no duplicate
     decided.append(record(store, cb, later, "b, edited", hash_=far))
     stored = store.articles_after("job", 0)
-    as_stored = [
-        (a.seq, a.change, a.first_seen, a.last_changed, a.duplicate_of) for a in stored
-    ]
+    as_stored = [(a.seq, a.change, a.first_seen, a.last_changed, a.duplicate_of) for a in stored]
     assert as_stored == [
         (d.seq, d.change, d.first_seen, d.last_changed, d.duplicate_of) for d in decided
     ]
