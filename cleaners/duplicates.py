@@ -4,9 +4,10 @@ Extractors pick up the same block twice: a heading that a broken tag
 repeated, a lead paragraph shown as teaser and as text, the title at the top
 of the body.  Copies are compared after case, whitespace and punctuation are
 folded away, so ``settimana – dichiarazione`` and ``settimana –dichiarazione``
-are one block.  The first copy stays.  A short block (a heading, a list item)
-that repeats further down is kept: documents legitimately repeat section
-names; only a block repeated right after itself, or a real sentence, goes.
+are one block.  The first copy stays, except that a copy broken in two
+paragraphs gives way to the whole copy next to it.  A short block (a heading, a
+list item) that repeats further down is kept: documents legitimately repeat
+section names; only a block repeated right after itself, or a real sentence, goes.
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ def remove_duplicates(text: str, title: str | None = None) -> str:
     'Heading\\n\\nA sentence, said.'
     >>> remove_duplicates("Sources\\n\\nText one.\\n\\nSources")
     'Sources\\n\\nText one.\\n\\nSources'
+    >>> remove_duplicates("Es war ein\\n\\nschöner Tag.\\n\\nEs war ein schöner Tag.")
+    'Es war ein schöner Tag.'
     """
     separator = "\n\n" if "\n\n" in text else "\n"
     if separator not in text:
@@ -86,12 +89,22 @@ def remove_duplicates(text: str, title: str | None = None) -> str:
             out.append(block)
             keys.append(key)
             continue
+        if len(keys) >= 2 and min(map(len, keys[-2:])) >= _MIN_KEY and key == "".join(keys[-2:]):
+            # The block in two pieces, then whole: the whole copy stays, the pieces go.
+            for _ in range(2):
+                seen.discard(keys.pop())
+                out.pop()
         if title_key and key == title_key:
             if title_seen:
                 continue
             title_seen = True
         elif keys and key == keys[-1]:
             continue  # the same block twice in a row
+        elif len(keys) >= 2 and len(keys[-1]) >= _MIN_KEY and keys[-2] == keys[-1] + key:
+            # The block whole, then in two pieces: the pieces go.
+            seen.discard(keys.pop())
+            out.pop()
+            continue
         elif key in seen and len(key) >= _MIN_FAR_KEY and _sentence_like(block):
             continue  # a sentence or paragraph seen before
         elif keys and _is_heading_repeated_in(keys[-1], out[-1], key):

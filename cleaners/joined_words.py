@@ -15,17 +15,23 @@ and it is cut only where both sides are known words and the evidence is strong:
   (``mit|arbeiten``, ``nie|możliwe``) or ``x + right`` (``Kind|er``,
   ``hacer|lo``), among words of the same ending as the other side.  A token that
   some cut reads as word + productive affix (``natural|idade``) is a rare real word;
+* no known word runs on across the cut: ``beaver|tails`` beside ``beavertail``,
+  ``morpho|métriques`` beside ``morphométrique`` are compounds the language has;
 * in compounding languages (German, Dutch, Nordic, Finnish, Hungarian, Turkish)
-  two content words are a compound unless neither ever takes part in one;
+  two content words are a compound unless neither ever takes part in one, and a
+  token that also reads as two content words (``om|bouwkosten``: ``ombouw|kosten``)
+  is one;
 * capitals: a capitalised token mid-sentence is a name (``Zaporozhye``) and only
   loses a function word from its end; camel case is a brand or code
   (``iPhone``, ``YouTube``, ``targetPort``) unless a function word or a
   non-English pair shows the glue (``mitdemAuto``, ``TribunalSupremo``);
+* single letters: where articles elide (``l'uomo``), a lone consonant is never a word;
 * URLs, e-mail addresses, hashtags, numbers, code and hyphenated tokens keep their
   content words together.
 
 All word knowledge is derived at run time from wordfreq (its data ships in the
-wheel; nothing is downloaded): there is no per-language word list here.
+wheel; nothing is downloaded): there is no per-language word list here.  The
+thresholds and language tables are in :mod:`cleaners.worddata`.
 """
 
 from __future__ import annotations
@@ -33,112 +39,73 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+from itertools import repeat
+from operator import itemgetter
 import math
-import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import wordfreq
 
+from cleaners.worddata import (
+    ALIASES,
+    APOSTROPHES,
+    CAMEL_NAME,
+    CAMEL_TITLE,
+    CAPITAL_COMPOUND_LIMITS,
+    CODE_NEIGHBOURS,
+    COMPOUND_LIMITS,
+    COMPOUND_TAIL,
+    COMPOUNDING,
+    CONTENT_FLOOR,
+    CONTENT_ZIPF,
+    DERIVATION_RATE,
+    DERIVATION_ZIPF,
+    DERIVED_SHARE,
+    ELIDING,
+    ENGLISH_FREQ,
+    FUNCTION_PAIR_BASE_ZIPF,
+    FUNCTION_WORDS,
+    HYPHENS,
+    KNOWN_MARGIN,
+    KNOWN_ZIPF,
+    LETTER_RE,
+    LENGTH_STEP,
+    LETTER_RATE_SHARE,
+    LOOSE_COMPOUND_LIMITS,
+    MAX_DECISIONS,
+    MAX_LANGUAGES,
+    MAX_LENGTH,
+    MAX_RATE_COMPOUNDING,
+    MAX_RATE_CONTENT,
+    MAX_RATE_FUNCTION,
+    MAX_ROUNDS,
+    MIN_LENGTH,
+    NOUN_CAPITALS,
+    OPEN_COMPOUND_LIMITS,
+    OPENERS,
+    PROBE_WORDS,
+    SENTENCE_END,
+    SMOOTHING,
+    SPAN_ENDING,
+    SPAN_TAIL,
+    TITLE_HEAD,
+    TITLE_LONG_HEAD,
+    TITLE_TAIL,
+    UNSUPPORTED,
+    VOWELS,
+    WORD_RE,
+)
+
 __all__ = ["find_splits", "split_joined_words", "wordfreq_language"]
-
-# --------------------------------------------------------------------------- thresholds
-# Zipf = log10(frequency per billion words): "the" is 7.7, once per million words is 3.
-
-#: A token at or above this Zipf is a real word and is never cut.
-KNOWN_ZIPF = 3.5
-#: A rarely seen token (``ofthe``, ``dela``) is cut when the two parts together are this
-#: much more frequent than it (sum of the parts' Zipf minus its own).
-KNOWN_MARGIN = 10.5
-#: How many of a language's most frequent words count as function words.
-FUNCTION_WORDS = 150
-#: A content part needs 3 letters and Zipf ``CONTENT_ZIPF``, plus ``LENGTH_STEP`` for
-#: each letter under 6 and less for each over (short strings are often abbreviations),
-#: but never less than ``CONTENT_FLOOR``.
-CONTENT_ZIPF = 2.5
-LENGTH_STEP = 0.75
-CONTENT_FLOOR = 1.5
-#: How many frequent words probe how productive a prefix or suffix is.
-PROBE_WORDS = 5000
-#: Weight of the all-probe share when smoothing the share among same-ending probes.
-SMOOTHING = 20.0
-#: A derived word only shows a pattern when at least this share as frequent as its
-#: base (rarer ones are web typos: ``niebył``).
-DERIVED_SHARE = 0.003
-#: Highest productivity allowed at a function-word junction ...
-MAX_RATE_FUNCTION = 0.08
-#: ... the same in a compounding language (verb particles are prepositions: ``mit|streiten``)
-MAX_RATE_COMPOUNDING = 0.05
-#: ... and at a junction of two content words.
-MAX_RATE_CONTENT = 0.002
-#: A token is kept whole when a cut of it meets an affix this productive (``natural|idade``),
-#: unless all its parts are function words; one-letter affixes need a base this frequent.
-DERIVATION_RATE = 0.3
-DERIVATION_ZIPF = 2.5
-#: Compound evidence: how many known words start with the left part and go on for at
-#: least ``COMPOUND_TAIL`` letters, and end with the right part that way, at most ...
-COMPOUND_TAIL = 4
-#: ... in compounding languages (``ziekenhuis|opname`` is a compound);
-COMPOUND_LIMITS = (0, 3)
-#: ... there, for lower-case tokens when nouns are capitalised (no noun compound);
-LOOSE_COMPOUND_LIMITS = (25, 10)
-#: ... in languages that write compounds apart (``bird|cages`` stays whole);
-OPEN_COMPOUND_LIMITS = (50, 50)
-#: ... and for capitalised tokens there (names and brands: ``Green|wood``).
-CAPITAL_COMPOUND_LIMITS = (20, 20)
-#: A capitalised token mid-sentence loses only a function word from its end, of at least
-#: ``TITLE_TAIL`` letters, or 2 after ``TITLE_LONG_HEAD`` letters (``Canadain``), and
-#: keeps at least ``TITLE_HEAD`` (names and brands such as ``Shipon``, ``Lakeus`` stay whole).
-TITLE_TAIL = 3
-TITLE_HEAD = 4
-TITLE_LONG_HEAD = 6
-#: After a lower-case function word, a capitalised part of at least this many letters
-#: comes off even when wordfreq does not know it (``istMüllerhausen``).
-CAMEL_NAME = 4
-#: Two capitalised words glued (``TribunalSupremo``) come apart only when both have at
-#: least this many letters and not both are English (short or English: a brand).
-CAMEL_TITLE = 5
-#: An English word has at least this frequency in wordfreq's English list.
-ENGLISH_FREQ = 1e-6
-#: Tokens outside these lengths are left alone.
-MIN_LENGTH = 3
-MAX_LENGTH = 40
-#: Passes over a text until no cut is left (a cut piece may show glue of its own).
-MAX_ROUNDS = 3
-#: Decisions on unknown tokens remembered per language before the memo is emptied.
-MAX_DECISIONS = 100_000
-
-# --------------------------------------------------------------------------- languages
-
-#: wordfreq languages whose correct text compounds or agglutinates freely.
-COMPOUNDING = frozenset({"da", "de", "fi", "hu", "is", "nb", "nl", "sv", "tr"})
-#: Languages that capitalise every noun: a capital there is no sign of a name.
-NOUN_CAPITALS = frozenset({"de"})
-#: wordfreq languages left alone: no spaces between words (zh, ja), spaces between
-#: syllables (vi, ko), combining marks the letter pattern does not cover (hi, bn, ta,
-#: ur), or correct words that carry attached clitics (ar, fa, he).
-UNSUPPORTED = frozenset({"ar", "bn", "fa", "he", "hi", "ja", "ko", "ta", "ur", "vi", "zh"})
-#: Codes that wordfreq files under another name.
-ALIASES = {"bs": "sh", "hr": "sh", "sr": "sh", "no": "nb", "nn": "nb", "tl": "fil", "in": "id"}
-
-# Letters, with apostrophes inside a word (``dell'Ucraina``, ``isn't``).
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_APOSTROPHES = "'’"
-# Neighbours that put a token inside a URL, e-mail address, hashtag or code.
-_CODE_NEIGHBOURS = frozenset("#@/\\_=&%+~|<>*^${}[]")
-_HYPHENS = frozenset("-‐‑")
-_SENTENCE_END = frozenset(".!?…:;\n")
-_OPENERS = frozenset("\"'`“”‘’«»„‚‹›([{¿¡—–- \t\r\u00a0")
-
 
 # --------------------------------------------------------------------------- the cache
 # The one cache of this module.  Per language: wordfreq's table (shared with wordfreq's
-# own cache), what we derive from it (function words, probe words, sorted tables) and
-# memo tables for affix counts and for decisions on unknown tokens.  Built on first use
-# of a language and kept for the life of the process, at most ``_LANGUAGES`` at a time.
-_LANGUAGES = 12
-
+# own cache), what we derive from it (function words, probe words, the known words and
+# the word list sorted forwards and backwards) and memo tables for affix counts and for
+# decisions on unknown tokens.  Built on first use of a language and kept for the life
+# of the process, at most ``MAX_LANGUAGES`` at a time.
 
 _LAST = "\U0010ffff"  # sorts after any letter: ``part + _LAST`` ends the words starting with it
 
@@ -153,52 +120,42 @@ class _Lexicon:
 
     code: str
     freq: dict[str, float]
+    #: Words at or above ``KNOWN_ZIPF``: never cut (one set lookup per distinct token).
+    known: frozenset[str]
     function_words: frozenset[str]
     #: Frequent words that probe affixes, mapped to their last two letters ...
     probes: dict[str, str]
     #: ... and how many probes end in each two letters.
     probe_endings: dict[str, int]
+    #: Every known word, sorted forwards and sorted by its reversed spelling.
+    forward: list[str]
+    backward: list[str]
     compounding: bool
     noun_capitals: bool
-    #: Known words sorted, and grouped by their last three letters (built on first need).
-    tables: list[tuple[list[str], dict[str, list[str]]]] = field(default_factory=list)
-    sorted_groups: set[str] = field(default_factory=set)
+    eliding: bool
     affixes: dict[tuple[str, bool], dict[str, int]] = field(default_factory=dict)
-    decisions: dict[tuple[str, bool, bool], tuple[int, ...]] = field(default_factory=dict)
+    decisions: dict[tuple[str, bool, bool, bool], tuple[int, ...]] = field(default_factory=dict)
 
     def zipf(self, word: str) -> float:
         """Zipf frequency of a lower-case word, 0.0 when wordfreq does not know it."""
         f = self.freq.get(word)
         return math.log10(f) + 9.0 if f else 0.0
 
-    def _extensions(self, part: str, as_prefix: bool) -> tuple[int, Iterable[str]]:
+    def extensions(self, part: str, as_prefix: bool) -> tuple[int, Sequence[str]]:
         """How many known words start with ``part`` (``as_prefix``) or end with it; those.
 
-        Ends are grouped by their last three letters, each group sorted backwards on its
-        first use: for parts shorter than that the count is only known to be large.
+        For an ending shorter than three letters the count is only known to be large.
         """
-        if not self.tables:
-            groups: dict[str, list[str]] = {}
-            for word in self.freq:
-                groups.setdefault(word[-3:], []).append(word)
-            self.tables.append((sorted(self.freq), groups))
-        forward, groups = self.tables[0]
         if as_prefix:
-            low = bisect.bisect_left(forward, part)
-            high = bisect.bisect_left(forward, part + _LAST, lo=low)
-            return high - low, forward[low:high]
+            low = bisect.bisect_left(self.forward, part)
+            high = bisect.bisect_left(self.forward, part + _LAST, lo=low)
+            return high - low, self.forward[low:high]
         if len(part) < 3:
             return len(self.probes) + 1, ()
-        group = groups.get(part[-3:], [])
-        if group and part[-3:] not in self.sorted_groups:
-            # Sorted once, into a new list: another thread may be reading the old one.
-            group = sorted(group, key=_backwards)
-            groups[part[-3:]] = group
-            self.sorted_groups.add(part[-3:])
         key = part[::-1]
-        low = bisect.bisect_left(group, key, key=_backwards)
-        high = bisect.bisect_left(group, key + _LAST, lo=low, key=_backwards)
-        return high - low, group[low:high]
+        low = bisect.bisect_left(self.backward, key, key=_backwards)
+        high = bisect.bisect_left(self.backward, key + _LAST, lo=low, key=_backwards)
+        return high - low, self.backward[low:high]
 
     def _counts(self, part: str, as_prefix: bool) -> dict[str, int]:
         """Known words that extend ``part`` (after it as a prefix, before it as a suffix).
@@ -211,22 +168,24 @@ class _Lexicon:
         counts = self.affixes.get((part, as_prefix))
         if counts is not None:
             return counts
-        counts = {"": 0, "*": 0}
         n = len(part)
         freq, probes = self.freq, self.probes
-        size, words = self._extensions(part, as_prefix)
+        size, words = self.extensions(part, as_prefix)
         if size > len(probes):
             # A short, common part (``a``, ``en``): trying each probe is quicker, and it
             # surely starts or ends more compounds than any limit.
-            counts["*"] = size
-            joined = (part + x for x in probes) if as_prefix else (x + part for x in probes)
-            words = iter([w for w in joined if w in freq])
-        for word in words:
-            if size <= len(probes) and len(word) - n >= COMPOUND_TAIL:
-                counts["*"] += 1
-            rest = word[n:] if as_prefix else word[: len(word) - n]
-            end = probes.get(rest)
-            if end is not None and freq[word] >= freq[rest] * DERIVED_SHARE:
+            joined = map(part.__add__, probes) if as_prefix else map(str.__add__, probes, repeat(part))
+            words = list(filter(freq.__contains__, joined))
+            counts = {"": 0, "*": size}
+        else:
+            # Words shorter than part + COMPOUND_TAIL letters are no compounds of it.
+            short = sum(map((n + COMPOUND_TAIL).__gt__, map(len, words)))
+            counts = {"": 0, "*": len(words) - short}
+        rests = map(itemgetter(slice(n, None) if as_prefix else slice(None, -n)), words)
+        for rest in probes.keys() & set(rests):
+            word = part + rest if as_prefix else rest + part
+            if freq[word] >= freq[rest] * DERIVED_SHARE:
+                end = probes[rest]
                 counts[end] = counts.get(end, 0) + 1
                 counts[""] += 1
         if len(self.affixes) >= MAX_DECISIONS:
@@ -252,22 +211,28 @@ class _Lexicon:
         return (counts.get(end, 0) + SMOOTHING * overall) / (same + SMOOTHING)
 
 
-@functools.lru_cache(maxsize=_LANGUAGES)
+@functools.lru_cache(maxsize=MAX_LANGUAGES)
 def _lexicon(code: str) -> _Lexicon:
     """Build (once per language) the word knowledge for a wordfreq language code."""
+    freq = wordfreq.get_frequency_dict(code)
     ranked = [w for bucket in wordfreq.get_frequency_list(code) for w in bucket if w.isalpha()]
     probes = {w: w[-2:] for w in [w for w in ranked if len(w) >= 3][:PROBE_WORDS]}
     endings: dict[str, int] = {}
     for end in probes.values():
         endings[end] = endings.get(end, 0) + 1
+    least = 10.0 ** (KNOWN_ZIPF - 9.0)
     return _Lexicon(
         code=code,
-        freq=wordfreq.get_frequency_dict(code),
+        freq=freq,
+        known=frozenset(w for w, f in freq.items() if f >= least),
         function_words=frozenset(ranked[:FUNCTION_WORDS]),
         probes=probes,
         probe_endings=endings,
+        forward=sorted(freq),
+        backward=sorted(freq, key=_backwards),
         compounding=code in COMPOUNDING,
         noun_capitals=code in NOUN_CAPITALS,
+        eliding=code in ELIDING,
     )
 
 
@@ -307,12 +272,19 @@ class _Rules:
     capital: bool = False
     #: The cut is at a case change (``mitdemAuto``): no compound or affix has one.
     camel: bool = False
+    #: An apostrophe follows: the last letter may be an elided word (``dopol'``).
+    elided: bool = False
 
 
 def _content_ok(part: str, z: float) -> bool:
     """A content part must be a frequent word; short ones more so."""
     need = max(CONTENT_FLOOR, CONTENT_ZIPF + LENGTH_STEP * (6 - len(part)))
     return len(part) >= 3 and z >= need
+
+
+def _consonant(part: str) -> bool:
+    """True for a single consonant: where articles elide, only ever ``l'``, ``c'``, ``d'``."""
+    return len(part) == 1 and unicodedata.normalize("NFD", part)[0] not in VOWELS
 
 
 def _junction(
@@ -330,6 +302,8 @@ def _junction(
         return zl + zr if zl and zr else None
     if not zl or not zr:
         return None
+    if lex.eliding and (_consonant(left) or (_consonant(right) and not rules.elided)):
+        return None  # wordfreq counts the ``c`` of ``c'è``: alone it is no word (``la|c``)
     if not (fl or _content_ok(left, zl)) or not (fr or _content_ok(right, zr)):
         return None
     if whole_z:
@@ -337,19 +311,20 @@ def _junction(
         if whole_z >= KNOWN_ZIPF or not (fl or fr) or zl + zr - whole_z < KNOWN_MARGIN:
             return None
         if not (fl and fr) and not cheap:
-            most = MAX_RATE_COMPOUNDING if lex.compounding else MAX_RATE_FUNCTION
-            return zl + zr if _rate(lex, left, right) < most else None
+            return zl + zr if _rate(lex, left, right) < _most_rate(lex, left, right) else None
         return zl + zr
     if (fl and fr) or cheap:
         return zl + zr
     if fl or fr:
-        most = MAX_RATE_COMPOUNDING if lex.compounding else MAX_RATE_FUNCTION
-        return zl + zr if _rate(lex, left, right) < most else None
+        return zl + zr if _rate(lex, left, right) < _most_rate(lex, left, right) else None
     # Two content words.  In a compounding language a compound (``Bundes|regierung``)
     # unless neither side takes part in compounds: inflected forms (``moeilijke``,
     # ``loopt``) never start a longer word and seldom end one.  Elsewhere the same test,
-    # looser, keeps closed compounds whole (``bird|cages``).
-    if rules.limits is None or (rules.capital and _is_english(left) and _is_english(right)):
+    # looser, keeps closed compounds whole (``bird|cages``).  Names and brands are made
+    # of English words (``Green|wood``), and in English text every content word is one.
+    if rules.limits is None or (
+        rules.capital and (lex.code == "en" or (_is_english(left) and _is_english(right)))
+    ):
         return None
     most_left, most_right = rules.limits
     if lex.compounds(left, True) > most_left or lex.compounds(right, False) > most_right:
@@ -359,17 +334,27 @@ def _junction(
     return zl + zr if _rate(lex, left, right) < MAX_RATE_CONTENT else None
 
 
+def _most_rate(lex: _Lexicon, left: str, right: str) -> float:
+    """The highest productivity a junction of a function word and a content word may have.
+
+    Verb particles are prepositions in compounding languages (``mit|streiten``), and a
+    single letter is a prefix as often as a word (``a|figure``, ``a|sleep``): both less.
+    """
+    most = MAX_RATE_COMPOUNDING if lex.compounding else MAX_RATE_FUNCTION
+    return most * LETTER_RATE_SHARE if min(len(left), len(right)) == 1 else most
+
+
 def _rate(lex: _Lexicon, left: str, right: str) -> float:
     """How productive the junction ``left|right`` is as a prefix or a suffix."""
     return max(lex.productivity(left, True, right), lex.productivity(right, False, left))
 
 
-def _derived(lex: _Lexicon, low: str) -> bool:
+def _derived(lex: _Lexicon, low: str, base_zipf: float = 0.0) -> bool:
     """True when some cut of ``low`` reads as a known word plus a productive affix.
 
     ``natural|idade``, ``boek|en``, ``dom|u``: a token that a common pattern of
     the language builds from a known word is a rare real word, whatever other reading
-    it has.
+    it has.  ``base_zipf``: the longer side must be a content word this frequent.
     """
     for i in range(2, len(low)):
         left, right = low[:i], low[i:]
@@ -378,8 +363,40 @@ def _derived(lex: _Lexicon, low: str) -> bool:
             continue
         if min(zl, zr) < DERIVATION_ZIPF and min(len(left), len(right)) == 1:
             continue  # a one-letter affix on a web typo (``aufde|n``) shows no pattern
+        if base_zipf:
+            base = max(left, right, key=len)
+            if base in lex.function_words or lex.zipf(base) < base_zipf:
+                continue
         if _rate(lex, left, right) >= DERIVATION_RATE:
             return True
+    return False
+
+
+def _lexicalised(lex: _Lexicon, low: str, cut: int) -> bool:
+    """True when the language knows a word that runs across the cut of ``low``.
+
+    After a content word: a known word that starts the token and goes on at least
+    ``SPAN_TAIL`` letters past the cut, maybe with a short ending the token lacks
+    (``beaver|tail|s``, ``morpho|métrique|s``).  In a compounding language: a reading
+    as two content words at another cut (``om|bouwkosten`` is ``ombouw|kosten``).
+    Glue of a function word is not tested the first way: names are made of such glue
+    (``LaForce``, ``ElMundo``) and wordfreq knows them.
+    """
+    fw = lex.function_words
+    if low[:cut] not in fw:
+        for j in range(cut + SPAN_TAIL, len(low)):
+            size, words = lex.extensions(low[:j], True)
+            if size <= len(lex.probes) and any(
+                w != low and len(w) - j <= SPAN_ENDING for w in words
+            ):
+                return True
+    if lex.compounding and (low[:cut] in fw or low[cut:] in fw):
+        for k in range(2, len(low) - 2):
+            left, right = low[:k], low[k:]
+            if abs(k - cut) < SPAN_TAIL or left in fw or right in fw:
+                continue
+            if _content_ok(left, lex.zipf(left)) and _content_ok(right, lex.zipf(right)):
+                return True
     return False
 
 
@@ -403,9 +420,15 @@ def _best_split(
             best = (score, (i,))
             break
     if best[1]:
-        pieces = (low[: best[1][0]], low[best[1][0] :])
-        if rules.camel or all(p in lex.function_words for p in pieces):
+        cut = best[1][0]
+        if rules.camel:
             return best[1]
+        if _lexicalised(lex, low, cut):
+            return ()
+        if low[:cut] in lex.function_words and low[cut:] in lex.function_words:
+            # Two function words glued are the likeliest glue; a rare word wordfreq knows
+            # that reads as a common word with an ending (``czyni|e``) is that word.
+            return () if whole_z and _derived(lex, low, FUNCTION_PAIR_BASE_ZIPF) else best[1]
         return () if _derived(lex, low) else best[1]
     if whole_z or not three or ranked:
         return ()  # a near miss in two parts (``wegen|der``) is no licence for three
@@ -424,9 +447,14 @@ def _best_split(
     return () if best[1] and _derived(lex, low) else best[1]
 
 
-def _split_run(lex: _Lexicon, run: str, sentence_start: bool, hyphenated: bool) -> tuple[int, ...]:
-    """Offsets inside a run of letters where a space belongs; () for none."""
-    key = (run, sentence_start, hyphenated)
+def _split_run(
+    lex: _Lexicon, run: str, sentence_start: bool, hyphenated: bool, elided: bool
+) -> tuple[int, ...]:
+    """Offsets inside a run of letters where a space belongs; () for none.
+
+    ``elided``: an apostrophe follows the run, so its last letter may be an elided word.
+    """
+    key = (run, sentence_start, hyphenated, elided)
     cached = lex.decisions.get(key)
     if cached is not None:
         return cached
@@ -434,15 +462,17 @@ def _split_run(lex: _Lexicon, run: str, sentence_start: bool, hyphenated: bool) 
         return ()  # ``İ`` lower-cases to two characters: offsets would not line up
     title = run[0].isupper() and run[1:].islower()
     if hyphenated:
-        rules = _Rules(None)  # part of a hyphenated compound: only a function word comes off
+        rules = _Rules(None, elided=elided)  # a part of a compound: only a function word comes off
     elif title:
         # A name or a brand (``Brightwise``) as often as glued words.
-        rules = _Rules(COMPOUND_LIMITS if lex.compounding else CAPITAL_COMPOUND_LIMITS, True)
+        limits = COMPOUND_LIMITS if lex.compounding else CAPITAL_COMPOUND_LIMITS
+        rules = _Rules(limits, capital=True, elided=elided)
     elif lex.compounding:
         # Where nouns are capitalised, a lower-case token is no noun compound.
-        rules = _Rules(LOOSE_COMPOUND_LIMITS if lex.noun_capitals else COMPOUND_LIMITS)
+        limits = LOOSE_COMPOUND_LIMITS if lex.noun_capitals else COMPOUND_LIMITS
+        rules = _Rules(limits, elided=elided)
     else:
-        rules = _Rules(OPEN_COMPOUND_LIMITS)
+        rules = _Rules(OPEN_COMPOUND_LIMITS, elided=elided)
     n = len(run)
     result: tuple[int, ...] = ()
     if run.islower() or (title and sentence_start):
@@ -503,7 +533,7 @@ def _camel_cut(lex: _Lexicon, run: str, sentence_start: bool) -> int:
 def _at_sentence_start(text: str, start: int) -> bool:
     """True when only spaces, quotes or brackets stand between ``start`` and a sentence end."""
     i = start - 1
-    while i >= 0 and text[i] in _OPENERS:
+    while i >= 0 and text[i] in OPENERS:
         if text[i] == "\n":
             return True
         i -= 1
@@ -515,20 +545,20 @@ def _at_sentence_start(text: str, start: int) -> bool:
         while j > 0 and text[j - 1].isalpha():
             j -= 1
         return not (text[j:i][:1].isupper() and i - j <= 3)
-    return text[i] in _SENTENCE_END
+    return text[i] in SENTENCE_END
 
 
 def _is_code_like(text: str, start: int, end: int) -> bool:
     """True for a token inside a URL, e-mail address, hashtag, code or number."""
     if start > 0:
         before = text[start - 1]
-        if before in _CODE_NEIGHBOURS or before.isdigit():
+        if before in CODE_NEIGHBOURS or before.isdigit():
             return True
         if before == "." and start > 1 and text[start - 2].isalnum():
             return True  # example.com, file.txt, obj.method
     if end < len(text):
         after = text[end]
-        if after in _CODE_NEIGHBOURS or after.isdigit() or unicodedata.combining(after):
+        if after in CODE_NEIGHBOURS or after.isdigit() or unicodedata.combining(after):
             return True
         follow = text[end + 1 : end + 2]
         if after in ".:(" and follow and (follow.isalnum() or follow in "/)"):
@@ -538,9 +568,7 @@ def _is_code_like(text: str, start: int, end: int) -> bool:
 
 def _is_hyphenated(text: str, start: int, end: int) -> bool:
     """True for a part of a hyphenated compound (``Jong-un``, ``well-known``)."""
-    return (start > 0 and text[start - 1] in _HYPHENS) or (
-        end < len(text) and text[end] in _HYPHENS
-    )
+    return (start > 0 and text[start - 1] in HYPHENS) or (end < len(text) and text[end] in HYPHENS)
 
 
 # --------------------------------------------------------------------------- public API
@@ -549,31 +577,62 @@ def _is_hyphenated(text: str, start: int, end: int) -> bool:
 _Split = tuple[int, int, str]
 
 
+def _tokens(text: str, lex: _Lexicon, spans: list[tuple[int, int]]) -> list[tuple[int, str]]:
+    """Where the tokens worth a look stand in ``spans`` of ``text``: ``(start, token)``.
+
+    Those are the tokens of the right length that wordfreq does not know well.  Over a
+    whole text each distinct token is looked up once, and only the unknown ones are
+    searched for: correct text usually has none, and a text some.
+    """
+    known = lex.known
+    folded = text.lower().replace("’", "'")
+    if spans != [(0, len(text))] or len(folded) != len(text):  # ``İ`` lower-cases to 2
+        return [
+            (m.start(), m.group())
+            for a, b in spans
+            for m in WORD_RE.finditer(text, a, b)
+            if MIN_LENGTH <= len(m.group()) <= MAX_LENGTH
+            and m.group().lower().replace("’", "'") not in known
+        ]
+    found = []
+    for low in set(WORD_RE.findall(folded)) - known:
+        if not MIN_LENGTH <= len(low) <= MAX_LENGTH:
+            continue
+        pos = folded.find(low)
+        while pos >= 0:
+            end = pos + len(low)
+            match = WORD_RE.match(folded, pos)
+            if (
+                match is not None
+                and match.end() == end
+                and not (pos and LETTER_RE.match(folded, pos - 1))
+                and not (pos > 1 and folded[pos - 1] == "'" and LETTER_RE.match(folded, pos - 2))
+            ):
+                found.append((pos, text[pos:end]))
+            pos = folded.find(low, pos + 1)
+    found.sort()
+    return found
+
+
 def _one_round(text: str, lex: _Lexicon, spans: list[tuple[int, int]]) -> list[_Split]:
     """One pass of ``find_splits`` over the ``spans`` of ``text``."""
-    known = 10.0 ** (KNOWN_ZIPF - 9.0)
-    freq = lex.freq
+    known, freq = lex.known, lex.freq
     splits: list[_Split] = []
-    for match in itertools.chain.from_iterable(_WORD.finditer(text, a, b) for a, b in spans):
-        word = match.group()
-        if not MIN_LENGTH <= len(word) <= MAX_LENGTH:
-            continue
+    for start, word in _tokens(text, lex, spans):
+        end = start + len(word)
         low = word.lower().replace("’", "'")
-        if freq.get(low, 0.0) >= known:
-            continue
-        start, end = match.span()
         if _is_code_like(text, start, end) or ("'" in low and low in freq):
             continue  # code, or a known elided form (``dell'anno``, ``isn't``)
         hyphenated = _is_hyphenated(text, start, end)
         cuts: list[int] = []
         run_start = 0
         for k, ch in enumerate(word + "'"):
-            if ch not in _APOSTROPHES:
+            if ch not in APOSTROPHES:
                 continue
             run = word[run_start:k]
-            if len(run) >= MIN_LENGTH and freq.get(run.lower(), 0.0) < known:
+            if len(run) >= MIN_LENGTH and run.lower() not in known:
                 sentence_start = run_start == 0 and _at_sentence_start(text, start)
-                found = _split_run(lex, run, sentence_start, hyphenated)
+                found = _split_run(lex, run, sentence_start, hyphenated, k < len(word))
                 cuts.extend(run_start + c for c in found)
             run_start = k + 1
         if cuts:
@@ -619,6 +678,8 @@ def find_splits(text: str, lang: str | None) -> list[_Split]:
     lex = _lexicon(code)
     splits = _one_round(text, lex, [(0, len(text))])
     for _ in range(MAX_ROUNDS - 1):
+        if not splits:
+            break
         # A piece may show glue of its own once cut, with new neighbours (``x-yz`` loses
         # its hyphen): look again at the pieces, in the repaired text, until none is cut.
         spans = _moved(splits)

@@ -5,11 +5,16 @@ build...``) and turn a ``<br>`` or a tag between two halves of a sentence into
 a paragraph break (``...per il Cremlino\\n\\nsoprattutto in considerazione``).
 A break is removed only where the text says the sentence goes on: the line
 before has no closing punctuation and the next starts in lower case.  Lists,
-headings followed by their items, and brand names (``iPhone``) stay apart.
+headings followed by their items, and brand names (``iPhone``) stay apart.  A
+text whose author starts paragraphs in lower case anyway (informal reviews,
+comments) gives a lower-case start little weight: there a long last sentence
+that only lacks its period is a finished paragraph, unless it ends on a comma
+or a word that cannot end a sentence.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from cleaners.chardata import ARTICLES_AND_PREPOSITIONS, DANGLING_WORDS, LIST_ITEM_RE
@@ -21,6 +26,9 @@ _BLANK_RE = re.compile(r"\n[ \t]*\n")
 _SHORT_LINE = 40
 _CLOSING_MARKS = frozenset(".!?…:;»”\"')]")
 _WORD_RE = re.compile(r"[^\W\d_]+")
+_SENTENCE_END_RE = re.compile(r"[.!?…]+\s")
+#: A sentence this long that only lacks its final period is complete.
+_LONG_SENTENCE = 20
 
 
 def join_broken_lines(text: str) -> str:
@@ -96,8 +104,12 @@ def _heading_like(block: str) -> bool:
     return not _closed(block) and len(block.split()) <= 8
 
 
-def _continues(prev: str, block: str) -> bool:
-    """Tell whether ``block`` is the rest of the sentence that ``prev`` leaves open."""
+def _continues(prev: str, block: str, lower_starts: bool = False) -> bool:
+    """Tell whether ``block`` is the rest of the sentence that ``prev`` leaves open.
+
+    ``lower_starts``: the text starts paragraphs in lower case after a closed one, so
+    a lower-case start is no sign that a long sentence goes on.
+    """
     if LIST_ITEM_RE.match(block):
         return False
     last = prev[-1:]
@@ -112,10 +124,25 @@ def _continues(prev: str, block: str) -> bool:
     if not first.group()[0].islower() or any(c.isupper() for c in first.group()[1:]):
         return False  # a capital starts a new sentence; 'iPhone', 'eBay' are names
     dangling = prev.endswith(",") or last_token in DANGLING_WORDS
-    if dangling or first.group().lower() in DANGLING_WORDS:
+    if dangling:
+        return True
+    if lower_starts and len(_SENTENCE_END_RE.split(prev)[-1].split()) >= _LONG_SENTENCE:
+        return False
+    if first.group().lower() in DANGLING_WORDS:
         return True
     # Two short unpunctuated blocks in a row are a list or a heading and its item.
     return not (_heading_like(block) and len(prev.split()) <= 14)
+
+
+def _starts_lower_after_end(blocks: list[str]) -> bool:
+    """Whether most blocks that follow a closed block start in lower case all the same."""
+    lower = closed = 0
+    for prev, block in itertools.pairwise(blocks):
+        first = _WORD_RE.match(block.lstrip().lstrip("\"'“„«"))
+        if first is not None and _closed(prev):
+            closed += 1
+            lower += first.group()[0].islower()
+    return lower > 0 and 2 * lower >= closed
 
 
 def join_broken_paragraphs(text: str) -> str:
@@ -127,17 +154,26 @@ def join_broken_paragraphs(text: str) -> str:
     'Troubles cardiaques\n\nbradycardie\n\niPhone owners wait.'
     >>> join_broken_paragraphs("Putin e Kim Jong-un\n\nLa Corea del Nord e la Russia.")
     'Putin e Kim Jong-un\n\nLa Corea del Nord e la Russia.'
+    >>> long = "Wir haben hier eine lange und schöne Zeit mit vielen netten Leuten und "
+    >>> text = long + "gutem Essen im Hotel am See verbracht\n\nbei uns war es toll...\n\nnette leute."
+    >>> join_broken_paragraphs(text) == text
+    True
     """
     separator = "\n\n" if "\n\n" in text else "\n"
     if separator not in text:
         return text
     blocks = text.split(separator)
+    lower_starts = _starts_lower_after_end(blocks)
     # A join can make the block before continue too ('x\n\ny\n\nz.'): repeat until stable.
     while True:
         out = [blocks[0]]
         for block in blocks[1:]:
             prev = out[-1]
-            if prev.strip() and block.strip() and _continues(prev.rstrip(), block.lstrip()):
+            if (
+                prev.strip()
+                and block.strip()
+                and _continues(prev.rstrip(), block.lstrip(), lower_starts)
+            ):
                 out[-1] = prev.rstrip() + " " + block.lstrip()
             else:
                 out.append(block)

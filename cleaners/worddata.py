@@ -39,6 +39,9 @@ MAX_RATE_FUNCTION = 0.08
 MAX_RATE_COMPOUNDING = 0.05
 #: ... and at a junction of two content words.
 MAX_RATE_CONTENT = 0.002
+#: A one-letter function word is a prefix as often as a word (``a|figure``): its
+#: junctions may have only this share of those productivities.
+LETTER_RATE_SHARE = 0.5
 #: A token is kept whole when a cut of it meets an affix this productive (``natural|idade``),
 #: unless all its parts are function words; one-letter affixes need a base this frequent.
 DERIVATION_RATE = 0.3
@@ -107,6 +110,8 @@ ALIASES = {"bs": "sh", "hr": "sh", "sr": "sh", "no": "nb", "nn": "nb", "tl": "fi
 
 #: Letters, with apostrophes inside a word (``dell'Ucraina``, ``isn't``).
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+#: One letter, as ``WORD_RE`` counts them.
+LETTER_RE = re.compile(r"[^\W\d_]")
 APOSTROPHES = "'’"
 #: Neighbours that put a token inside a URL, e-mail address, hashtag or code.
 CODE_NEIGHBOURS = frozenset("#@/\\_=&%+~|<>*^${}[]")

@@ -49,7 +49,7 @@ class Input:
 
     @property
     def kind(self) -> str:
-        """"url", "stdin" or "file"."""
+        """ "url", "stdin" or "file"."""
         if self.value == "-":
             return "stdin"
         return "url" if is_url(self.value) else "file"

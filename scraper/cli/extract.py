@@ -65,9 +65,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-files", action="store_true", help="let --input-file name local files too"
     )
-    parser.add_argument(
-        "--base-url", metavar="URL", help="the URL that files and stdin came from"
-    )
+    parser.add_argument("--base-url", metavar="URL", help="the URL that files and stdin came from")
     parser.add_argument(
         "--no-clean", action="store_true", help="skip the text cleaners (raw extractor output)"
     )
@@ -171,7 +169,9 @@ async def _run(items: list[Input], config: Config, fmt: str) -> int:
                 _report_error(outcome)
         elif outcome.article is not None:
             text = (
-                render_markdown(outcome.article) if fmt == "markdown" else render_text(outcome.article)
+                render_markdown(outcome.article)
+                if fmt == "markdown"
+                else render_text(outcome.article)
             )
             if several:
                 out.write(("" if first else "\n") + header_line(outcome) + "\n")

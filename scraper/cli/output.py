@@ -10,7 +10,15 @@ from scraper.models import Article
 if TYPE_CHECKING:
     from scraper.batch import Outcome
 
-__all__ = ["FORMATS", "dumps", "error_record", "header_line", "record", "render_markdown", "render_text"]
+__all__ = [
+    "FORMATS",
+    "dumps",
+    "error_record",
+    "header_line",
+    "record",
+    "render_markdown",
+    "render_text",
+]
 
 FORMATS = ("text", "markdown", "json", "jsonl")
 

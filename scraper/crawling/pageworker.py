@@ -19,7 +19,6 @@ from scraper.config import Config
 from scraper.crawling.links import PageLinks, extract_links
 from scraper.crawling.store.simhash import simhash
 from scraper.errors import ExtractionError
-from scraper.extraction.article import decode_html, extract_article
 
 __all__ = ["PageAnalysis", "analyze_page", "fingerprint"]
 
@@ -62,6 +61,12 @@ def analyze_page(
     are read from a lexbor tree (about a millisecond); the article comes from
     ``extract_article``, which parses on its own.
     """
+    # Imported here, not at the top: the crawl's main process imports this
+    # module only to name the task, and must not pay for trafilatura (a
+    # third of a second and tens of MB) that only the workers use.  In a
+    # worker it is already loaded (the pool's forkserver preloads it).
+    from scraper.extraction.article import decode_html, extract_article
+
     source = decode_html(html, encoding)
     links: PageLinks | None = None
     if url is not None:
