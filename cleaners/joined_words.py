@@ -85,6 +85,7 @@ from cleaners.worddata import (
     NOUN_CAPITALS,
     OPEN_COMPOUND_LIMITS,
     OPENERS,
+    PROBE_COST,
     PROBE_WORDS,
     SENTENCE_END,
     SMOOTHING,
@@ -135,27 +136,27 @@ class _Lexicon:
     eliding: bool
     affixes: dict[tuple[str, bool], dict[str, int]] = field(default_factory=dict)
     decisions: dict[tuple[str, bool, bool, bool], tuple[int, ...]] = field(default_factory=dict)
+    #: Tokens without apostrophes that no context cuts.
+    rejected: set[str] = field(default_factory=set)
 
     def zipf(self, word: str) -> float:
         """Zipf frequency of a lower-case word, 0.0 when wordfreq does not know it."""
         f = self.freq.get(word)
         return math.log10(f) + 9.0 if f else 0.0
 
-    def extensions(self, part: str, as_prefix: bool) -> tuple[int, Sequence[str]]:
-        """How many known words start with ``part`` (``as_prefix``) or end with it; those.
-
-        For an ending shorter than three letters the count is only known to be large.
+    def extensions(self, part: str, as_prefix: bool, most: int) -> tuple[int, Sequence[str]]:
+        """How many known words start with ``part`` (``as_prefix``) or end with it, and
+        those words when there are at most ``most`` (else none: they are not needed).
         """
         if as_prefix:
-            low = bisect.bisect_left(self.forward, part)
-            high = bisect.bisect_left(self.forward, part + _LAST, lo=low)
-            return high - low, self.forward[low:high]
-        if len(part) < 3:
-            return len(self.probes) + 1, ()
-        key = part[::-1]
-        low = bisect.bisect_left(self.backward, key, key=_backwards)
-        high = bisect.bisect_left(self.backward, key + _LAST, lo=low, key=_backwards)
-        return high - low, self.backward[low:high]
+            table, key = self.forward, part
+            low = bisect.bisect_left(table, key)
+            high = bisect.bisect_left(table, key + _LAST, lo=low)
+        else:
+            table, key = self.backward, part[::-1]
+            low = bisect.bisect_left(table, key, key=_backwards)
+            high = bisect.bisect_left(table, key + _LAST, lo=low, key=_backwards)
+        return high - low, table[low:high] if high - low <= most else ()
 
     def _counts(self, part: str, as_prefix: bool) -> dict[str, int]:
         """Known words that extend ``part`` (after it as a prefix, before it as a suffix).
@@ -170,13 +171,18 @@ class _Lexicon:
             return counts
         n = len(part)
         freq, probes = self.freq, self.probes
-        size, words = self.extensions(part, as_prefix)
-        if size > len(probes):
-            # A short, common part (``a``, ``en``): trying each probe is quicker, and it
-            # surely starts or ends more compounds than any limit.
-            joined = map(part.__add__, probes) if as_prefix else map(str.__add__, probes, repeat(part))
+        # Either each known word that extends part is split off, or each probe word is
+        # joined to part: whichever is fewer strings to make (making one costs more).
+        size, words = self.extensions(part, as_prefix, PROBE_COST * len(probes))
+        if not words and size:
+            joined = (
+                map(part.__add__, probes) if as_prefix else map(str.__add__, probes, repeat(part))
+            )
             words = list(filter(freq.__contains__, joined))
-            counts = {"": 0, "*": size}
+        if size > len(probes) or (not as_prefix and n < 3):
+            # A short, common part (``a``, ``en``): it surely starts or ends more
+            # compounds than any limit.
+            counts = {"": 0, "*": max(size, len(probes) + 1)}
         else:
             # Words shorter than part + COMPOUND_TAIL letters are no compounds of it.
             short = sum(map((n + COMPOUND_TAIL).__gt__, map(len, words)))
@@ -311,12 +317,12 @@ def _junction(
         if whole_z >= KNOWN_ZIPF or not (fl or fr) or zl + zr - whole_z < KNOWN_MARGIN:
             return None
         if not (fl and fr) and not cheap:
-            return zl + zr if _rate(lex, left, right) < _most_rate(lex, left, right) else None
+            return None if _productive(lex, left, right, _most_rate(lex, left, right)) else zl + zr
         return zl + zr
     if (fl and fr) or cheap:
         return zl + zr
     if fl or fr:
-        return zl + zr if _rate(lex, left, right) < _most_rate(lex, left, right) else None
+        return None if _productive(lex, left, right, _most_rate(lex, left, right)) else zl + zr
     # Two content words.  In a compounding language a compound (``Bundes|regierung``)
     # unless neither side takes part in compounds: inflected forms (``moeilijke``,
     # ``loopt``) never start a longer word and seldom end one.  Elsewhere the same test,
@@ -331,7 +337,7 @@ def _junction(
         return None
     if lex.compounding:
         return zl + zr
-    return zl + zr if _rate(lex, left, right) < MAX_RATE_CONTENT else None
+    return None if _productive(lex, left, right, MAX_RATE_CONTENT) else zl + zr
 
 
 def _most_rate(lex: _Lexicon, left: str, right: str) -> float:
@@ -344,9 +350,16 @@ def _most_rate(lex: _Lexicon, left: str, right: str) -> float:
     return most * LETTER_RATE_SHARE if min(len(left), len(right)) == 1 else most
 
 
-def _rate(lex: _Lexicon, left: str, right: str) -> float:
-    """How productive the junction ``left|right`` is as a prefix or a suffix."""
-    return max(lex.productivity(left, True, right), lex.productivity(right, False, left))
+def _productive(lex: _Lexicon, left: str, right: str, limit: float) -> bool:
+    """Whether the junction ``left|right`` is at least ``limit`` productive, as a prefix
+    (``left`` + probe words) or as a suffix (probe words + ``right``).
+
+    The longer side is measured first: it has fewer known extensions, so it is quicker.
+    """
+    sides = [(left, True, right), (right, False, left)]
+    if len(right) > len(left):
+        sides.reverse()
+    return any(lex.productivity(part, prefix, other) >= limit for part, prefix, other in sides)
 
 
 def _derived(lex: _Lexicon, low: str, base_zipf: float = 0.0) -> bool:
@@ -367,7 +380,7 @@ def _derived(lex: _Lexicon, low: str, base_zipf: float = 0.0) -> bool:
             base = max(left, right, key=len)
             if base in lex.function_words or lex.zipf(base) < base_zipf:
                 continue
-        if _rate(lex, left, right) >= DERIVATION_RATE:
+        if _productive(lex, left, right, DERIVATION_RATE):
             return True
     return False
 
@@ -385,10 +398,8 @@ def _lexicalised(lex: _Lexicon, low: str, cut: int) -> bool:
     fw = lex.function_words
     if low[:cut] not in fw:
         for j in range(cut + SPAN_TAIL, len(low)):
-            size, words = lex.extensions(low[:j], True)
-            if size <= len(lex.probes) and any(
-                w != low and len(w) - j <= SPAN_ENDING for w in words
-            ):
+            _, words = lex.extensions(low[:j], True, len(lex.probes))
+            if any(w != low and len(w) - j <= SPAN_ENDING for w in words):
                 return True
     if lex.compounding and (low[:cut] in fw or low[cut:] in fw):
         for k in range(2, len(low) - 2):
@@ -580,61 +591,91 @@ _Split = tuple[int, int, str]
 def _tokens(text: str, lex: _Lexicon, spans: list[tuple[int, int]]) -> list[tuple[int, str]]:
     """Where the tokens worth a look stand in ``spans`` of ``text``: ``(start, token)``.
 
-    Those are the tokens of the right length that wordfreq does not know well.  Over a
-    whole text each distinct token is looked up once, and only the unknown ones are
-    searched for: correct text usually has none, and a text some.
+    Those are the tokens of the right length that wordfreq does not know well and that
+    are not known to stay whole in any context.  Over a whole text each distinct token
+    is looked up once and only the others are searched for: correct text has few.
     """
-    known = lex.known
-    folded = text.lower().replace("’", "'")
-    if spans != [(0, len(text))] or len(folded) != len(text):  # ``İ`` lower-cases to 2
+    known, rejected = lex.known, lex.rejected
+    if spans != [(0, len(text))]:
         return [
             (m.start(), m.group())
             for a, b in spans
             for m in WORD_RE.finditer(text, a, b)
             if MIN_LENGTH <= len(m.group()) <= MAX_LENGTH
+            and m.group() not in rejected
             and m.group().lower().replace("’", "'") not in known
         ]
     found = []
-    for low in set(WORD_RE.findall(folded)) - known:
-        if not MIN_LENGTH <= len(low) <= MAX_LENGTH:
+    for word in set(WORD_RE.findall(text)) - known - rejected:
+        if not MIN_LENGTH <= len(word) <= MAX_LENGTH or word.lower().replace("’", "'") in known:
             continue
-        pos = folded.find(low)
+        pos = text.find(word)
         while pos >= 0:
-            end = pos + len(low)
-            match = WORD_RE.match(folded, pos)
+            end = pos + len(word)
+            match = WORD_RE.match(text, pos)
             if (
                 match is not None
                 and match.end() == end
-                and not (pos and LETTER_RE.match(folded, pos - 1))
-                and not (pos > 1 and folded[pos - 1] == "'" and LETTER_RE.match(folded, pos - 2))
+                and not (pos and LETTER_RE.match(text, pos - 1))
+                and not (
+                    pos > 1 and text[pos - 1] in APOSTROPHES and LETTER_RE.match(text, pos - 2)
+                )
             ):
-                found.append((pos, text[pos:end]))
-            pos = folded.find(low, pos + 1)
+                found.append((pos, word))
+            pos = text.find(word, pos + 1)
     found.sort()
     return found
 
 
+def _stays_whole(lex: _Lexicon, word: str) -> bool:
+    """True when ``word`` (no apostrophe) is cut in no context: remembered, never searched again."""
+    if word.islower():
+        contexts = [(False, False), (False, True)]  # only a capital reads a sentence start
+    else:
+        contexts = [(start, hyphen) for start in (False, True) for hyphen in (False, True)]
+    if any(_split_run(lex, word, start, hyphen, False) for start, hyphen in contexts):
+        return False
+    if len(lex.rejected) >= MAX_DECISIONS:
+        lex.rejected.clear()
+    lex.rejected.add(word)
+    return True
+
+
+def _runs(word: str) -> list[tuple[int, str, bool]]:
+    """The runs of letters between the apostrophes of ``word``: offset, run, elided."""
+    if "'" not in word and "’" not in word:
+        return [(0, word, False)]
+    out = []
+    start = 0
+    for k, ch in enumerate(word + "'"):
+        if ch in APOSTROPHES:
+            out.append((start, word[start:k], k < len(word)))
+            start = k + 1
+    return out
+
+
 def _one_round(text: str, lex: _Lexicon, spans: list[tuple[int, int]]) -> list[_Split]:
     """One pass of ``find_splits`` over the ``spans`` of ``text``."""
-    known, freq = lex.known, lex.freq
+    known = lex.known
     splits: list[_Split] = []
     for start, word in _tokens(text, lex, spans):
         end = start + len(word)
-        low = word.lower().replace("’", "'")
-        if _is_code_like(text, start, end) or ("'" in low and low in freq):
-            continue  # code, or a known elided form (``dell'anno``, ``isn't``)
+        if _is_code_like(text, start, end):
+            continue  # a URL, an e-mail address, code, a number
+        runs = _runs(word)
+        if len(runs) > 1 and word.lower().replace("’", "'") in lex.freq:
+            continue  # a known elided form (``dell'anno``, ``isn't``)
+        if len(runs) == 1 and (word in lex.rejected or _stays_whole(lex, word)):
+            continue
         hyphenated = _is_hyphenated(text, start, end)
         cuts: list[int] = []
-        run_start = 0
-        for k, ch in enumerate(word + "'"):
-            if ch not in APOSTROPHES:
+        for offset, run, elided in runs:
+            if len(run) < MIN_LENGTH or (len(runs) > 1 and run.lower() in known):
                 continue
-            run = word[run_start:k]
-            if len(run) >= MIN_LENGTH and run.lower() not in known:
-                sentence_start = run_start == 0 and _at_sentence_start(text, start)
-                found = _split_run(lex, run, sentence_start, hyphenated, k < len(word))
-                cuts.extend(run_start + c for c in found)
-            run_start = k + 1
+            # Only a capital reads differently at the start of a sentence.
+            sentence_start = offset == 0 and not run.islower() and _at_sentence_start(text, start)
+            found = _split_run(lex, run, sentence_start, hyphenated, elided)
+            cuts.extend(offset + c for c in found)
         if cuts:
             pieces = [word[a:b] for a, b in itertools.pairwise([0, *cuts, len(word)])]
             splits.append((start, end, " ".join(pieces)))

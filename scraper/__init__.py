@@ -155,8 +155,8 @@ def crawl(job: Job | str | Path, *, max_pages: int | None = None) -> Iterator[di
     first ``next()``.  Closing the generator early (``break``) stops the
     crawl cleanly: pages in flight go back to the store for the next run.
     Run errors (:class:`StoreLocked`, :class:`StoreError`) are raised from
-    the iteration.  It runs its own event loop on a thread, so it may be
-    used from synchronous code only.
+    the iteration.  The crawl runs on its own thread and event loop; waiting
+    for the next record blocks, so from async code iterate it in a thread.
     """
     from scraper.crawling.runs import iter_records, resolve_job
 

@@ -44,6 +44,8 @@ synopsis:
 
 The store defaults to the job file's name with .sqlite, or ./{DEFAULT_STORE}
 for URLs, so rerunning the same command resumes where the last run ended.
+A second run on the same SQLite store is refused; on a postgresql:// store
+the same command on several machines adds workers to one crawl.
 
 examples:
   scraper crawl news.toml

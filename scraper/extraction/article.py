@@ -1,17 +1,20 @@
 """From one HTML document to an :class:`~scraper.models.Article`.
 
-The document is parsed by selectolax once (metadata, page type, checks) and
-by trafilatura's lxml pipeline once (body text) on the common path.
-trafilatura runs in its ``fast`` mode (no fallback extractors), which keeps
-the whole extraction, metadata and cleaning included, within the time
-trafilatura's default mode needs for the text alone.
+selectolax parses the document once: metadata, page type and checks read that
+tree, which is then stripped of what is never body text (scripts, styles,
+navigation...) and serialised for trafilatura, whose lxml parse and pruning
+get that much cheaper (:func:`_lean_html`).  trafilatura runs in its ``fast``
+mode (no fallback extractors).  Together this keeps the whole extraction,
+metadata, language and cleaning included, within the time trafilatura's
+default mode needs for the text alone.
 
-The expensive work runs only when that body looks wrong, i.e. when it holds
-less than :data:`SUSPECT_BELOW` of the page's visible words.  Then the page's
-main-region text (``region.py``) is weighed against it (``pagetype.py``):
-listings, collections and service pages get the region, declared articles
-and products keep trafilatura's body, or its full pass with the fallback
-extractors when the fast one kept almost nothing.
+The expensive work runs only when that body looks wrong: when it holds less
+than :data:`SUSPECT_BELOW` of the page's visible words, or is a consent
+dialog.  Then the page's main-region text (``region.py``) is weighed against
+it (``pagetype.py``): listings, collections and service pages get the
+region; declared articles and products keep trafilatura's body, or its full
+pass with the fallback extractors when the fast one kept almost nothing;
+forum threads try the full pass first, which knows threads.
 """
 
 from __future__ import annotations
@@ -107,7 +110,7 @@ def _drop_leading_headline(paragraphs: list[str], headlines: set[str]) -> list[s
 
 
 def _count(text: str) -> int:
-    """Words, as ``\\w+`` tokens (the unit every threshold here is in)."""
+    """Words, as ``\\w+`` tokens (bodies are compared in this unit)."""
     return len(_WORD.findall(text))
 
 
@@ -178,6 +181,12 @@ def _body_text(source: str, url: str | None, include_tables: bool, fast: bool) -
     return (doc.text or "") if isinstance(doc, Document) else ""
 
 
+def _fuller(source: str, url: str | None, opts: ExtractConfig, fast_words: int) -> str | None:
+    """trafilatura's full pass, when it finds clearly more than the fast one."""
+    fuller = _body_text(source, url, opts.include_tables, fast=False)
+    return fuller if _count(fuller) > FALLBACK_GAIN * fast_words else None
+
+
 def _choose_body(
     source: str, url: str | None, tree: LexborHTMLParser, kind: PageType, opts: ExtractConfig
 ) -> tuple[str, str]:
@@ -190,25 +199,33 @@ def _choose_body(
     fast_words = _count(fast)
     visible = _visible_words(tree)
     coverage = fast_words / visible if visible else 1.0
+    suspect = coverage < SUSPECT_BELOW
     walled = consent_share(fast) > CONSENT_SHARE
-    listing = (kind.listing or kind.listing_url) and not (kind.declared_article or kind.product)
-    if coverage >= SUSPECT_BELOW and not walled and not (listing and coverage < LISTING_BELOW):
+    listing = (
+        (kind.listing or kind.listing_url)
+        and not (kind.declared_article or kind.product)
+        and coverage < LISTING_BELOW
+    )
+    if not (suspect or walled or listing):
         return fast, _FAST
     region = region_text(tree)
     region_words = _count(region)
-    if walled or coverage >= SUSPECT_BELOW:
-        # a consent dialog or a listing's stray block: the region is the page
-        if region_words > fast_words * (0.0 if walled else 1.0) and not (
-            walled and consent_share(region) > CONSENT_SHARE
-        ):
-            return region, _REGION
-        return fast, _FAST
+    if walled and region_words and consent_share(region) <= CONSENT_SHARE:
+        return region, _REGION  # trafilatura kept a consent dialog; the region drops it
+    if not suspect:  # a listing whose items trafilatura dropped for a stray block
+        return (region, _REGION) if region_words > fast_words else (fast, _FAST)
+    if kind.forum:
+        # trafilatura's full pass knows threads (DiscussionForumPosting) and,
+        # unlike the region, leaves out each post's author, date and number
+        fuller = _fuller(source, url, opts, fast_words)
+        if fuller is not None:
+            return fuller, _FULL
     if prefers_region(kind, fast_words, region_words):
         logger.debug("body from the main region (%s)", kind)
         return region, _REGION
-    if coverage < FALLBACK_BELOW:
-        fuller = _body_text(source, url, opts.include_tables, fast=False)
-        if _count(fuller) > FALLBACK_GAIN * fast_words:
+    if coverage < FALLBACK_BELOW and not kind.forum:
+        fuller = _fuller(source, url, opts, fast_words)
+        if fuller is not None:
             return fuller, _FULL
     return fast, _FAST
 
@@ -225,6 +242,23 @@ def _markdown(source: str, url: str | None, include_tables: bool, fast: bool) ->
         with_metadata=False,
     )
     return xmltotxt(doc.body, True) if isinstance(doc, Document) else None
+
+
+#: A line that is only a count and a word or two: "3 likes", "12 replies".
+_COUNTER = re.compile(r"\d[\d.,]*\s+[^\W\d]+(?:[- ][^\W\d]+){0,2}")
+
+
+def _drop_counters(paragraphs: list[str]) -> list[str]:
+    """Drop the reaction counters a forum prints under each post.
+
+    Why: in a thread every post ends with "3 likes" or "1 reply"; they are
+    widgets, not what anyone wrote.  Only applied to declared forum threads,
+    where such a line is never a sentence of the post.
+
+    >>> _drop_counters(["Check the rim first.", "3 likes", "12 vind-ik-leuks", "I had 3 bikes."])
+    ['Check the rim first.', 'I had 3 bikes.']
+    """
+    return [p for p in paragraphs if _COUNTER.fullmatch(p) is None]
 
 
 def _to_paragraphs(text: str) -> list[str]:
@@ -281,6 +315,8 @@ def extract_article(
     lean = _lean_html(tree)
     body, origin = _choose_body(lean, url, tree, kind, opts)
     paragraphs = _drop_leading_headline(_to_paragraphs(body), headlines)
+    if kind.forum:
+        paragraphs = _drop_counters(paragraphs)
     text = "\n\n".join(paragraphs)
     words = _count(text)
     if words < opts.min_words or looks_like_wall(text, login_form=login_form):

@@ -264,3 +264,50 @@ def test_language_reads_a_longer_sample_when_the_short_one_is_unsure():
     assert article._choose_language(None, text, opts) == ("en", "detected")
     off = dataclasses.replace(opts, detect_language=False)
     assert article._choose_language("it", text, off) == ("it", "declared")
+
+
+POSTS = [
+    "My rear wheel keeps rubbing since I fitted new brake pads on Saturday, even after I "
+    "adjusted the cable tension and the spring screws on both arms of the brake.",
+    "A rub at one spot on every turn means the rim is out of true. New pads are thicker, so "
+    "they touch the rim where the old worn ones never did; have the wheel trued.",
+    "Also check the arrows on the pads: most of them must point forward, in the direction "
+    "the wheel turns, or they drag on the rim as soon as you start braking.",
+    "Thanks both! It was the rim, almost two millimetres out. The shop trued the wheel for "
+    "fifteen euros and it runs silently again; the pads were the right way round.",
+]
+
+
+def forum_page() -> str:
+    """A thread as forum software serves it: posts in DiscussionForumPosting microdata."""
+    first, *replies = POSTS
+    comments = "".join(
+        f'<div itemprop="comment" itemscope itemtype="https://schema.org/Comment" class="comment">'
+        f'<span itemprop="author">user{i}</span><time>12 March 2024</time>'
+        f'<div itemprop="text"><p>{text}</p></div><div class="likes">{i} likes</div></div>'
+        for i, text in enumerate(replies, start=2)
+    )
+    return (
+        "<html><head><title>Rear wheel rubbing</title></head><body>"
+        '<div itemscope itemtype="https://schema.org/DiscussionForumPosting">'
+        '<h1 itemprop="headline">Rear wheel rubbing after new pads</h1>'
+        f'<div class="post"><span itemprop="author">wim</span>'
+        f'<div itemprop="articleBody"><p>{first}</p></div></div>{comments}</div>'
+        "</body></html>"
+    )
+
+
+def test_forum_thread_keeps_the_replies_without_counters():
+    art = scraper.extract(forum_page(), "https://forum.example/t/rear-wheel/1", config=NO_CLEAN)
+    for post in POSTS:
+        assert post in art.text
+    assert "likes" not in art.text
+
+
+def test_markdown_follows_the_chosen_body():
+    config = Config(extract=ExtractConfig(clean=False, markdown=True))
+    art = scraper.extract(listing_page(), "https://shop.example/collections/mugs", config=config)
+    assert art.markdown == art.text
+    news = scraper.extract(news_page(), "https://news.example/2024/05/pool", config=config)
+    assert news.markdown is not None
+    assert NEWS_PARAGRAPHS[0] in news.markdown
