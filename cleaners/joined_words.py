@@ -588,16 +588,55 @@ def _is_hyphenated(text: str, start: int, end: int) -> bool:
 _Split = tuple[int, int, str]
 
 
-def _tokens(text: str, lex: _Lexicon, spans: list[tuple[int, int]]) -> list[tuple[int, str]]:
-    """Where the tokens worth a look stand in ``spans`` of ``text``: ``(start, token)``.
+def _runs(lex: _Lexicon, word: str) -> list[tuple[int, str, bool]]:
+    """The runs of letters of ``word`` that may be glue: ``(offset, run, elided)``.
+
+    Runs lie between apostrophes (``dell'Ucraina``); ``elided``: an apostrophe follows.
+    None is glue in a known elided form (``dell'anno``, ``isn't``), and no run that is
+    short or a known word.
+    """
+    if "'" not in word and "’" not in word:
+        return [(0, word, False)]
+    if word.lower().replace("’", "'") in lex.freq:
+        return []
+    out = []
+    start = 0
+    for k, ch in enumerate(word + "'"):
+        if ch in APOSTROPHES:
+            run = word[start:k]
+            if len(run) >= MIN_LENGTH and run.lower() not in lex.known:
+                out.append((start, run, k < len(word)))
+            start = k + 1
+    return out
+
+
+def _stays_whole(lex: _Lexicon, word: str, runs: list[tuple[int, str, bool]]) -> bool:
+    """True when no run of ``word`` is cut in any context: remembered, not searched again."""
+    for offset, run, elided in runs:
+        # Only a capital reads differently at the start of a sentence.
+        starts = (False, True) if offset == 0 and not run.islower() else (False,)
+        for start in starts:
+            for hyphen in (False, True):
+                if _split_run(lex, run, start, hyphen, elided):
+                    return False
+    if len(lex.rejected) >= MAX_DECISIONS:
+        lex.rejected.clear()
+    lex.rejected.add(word)
+    return True
+
+
+def _tokens(
+    text: str, lex: _Lexicon, spans: list[tuple[int, int]]
+) -> list[tuple[int, str, list[tuple[int, str, bool]]]]:
+    """Where the tokens that may be glue stand in ``spans`` of ``text``: start, token, runs.
 
     Those are the tokens of the right length that wordfreq does not know well and that
-    are not known to stay whole in any context.  Over a whole text each distinct token
-    is looked up once and only the others are searched for: correct text has few.
+    some context may cut.  Over a whole text each distinct token is judged once and
+    only the others are searched for: correct text has few.
     """
     known, rejected = lex.known, lex.rejected
     if spans != [(0, len(text))]:
-        return [
+        words = [
             (m.start(), m.group())
             for a, b in spans
             for m in WORD_RE.finditer(text, a, b)
@@ -605,9 +644,13 @@ def _tokens(text: str, lex: _Lexicon, spans: list[tuple[int, int]]) -> list[tupl
             and m.group() not in rejected
             and m.group().lower().replace("’", "'") not in known
         ]
+        return [(start, word, runs) for start, word in words if (runs := _runs(lex, word))]
     found = []
     for word in set(WORD_RE.findall(text)) - known - rejected:
         if not MIN_LENGTH <= len(word) <= MAX_LENGTH or word.lower().replace("’", "'") in known:
+            continue
+        runs = _runs(lex, word)
+        if _stays_whole(lex, word, runs):
             continue
         pos = text.find(word)
         while pos >= 0:
@@ -621,58 +664,22 @@ def _tokens(text: str, lex: _Lexicon, spans: list[tuple[int, int]]) -> list[tupl
                     pos > 1 and text[pos - 1] in APOSTROPHES and LETTER_RE.match(text, pos - 2)
                 )
             ):
-                found.append((pos, word))
+                found.append((pos, word, runs))
             pos = text.find(word, pos + 1)
     found.sort()
     return found
 
 
-def _stays_whole(lex: _Lexicon, word: str) -> bool:
-    """True when ``word`` (no apostrophe) is cut in no context: remembered, never searched again."""
-    if word.islower():
-        contexts = [(False, False), (False, True)]  # only a capital reads a sentence start
-    else:
-        contexts = [(start, hyphen) for start in (False, True) for hyphen in (False, True)]
-    if any(_split_run(lex, word, start, hyphen, False) for start, hyphen in contexts):
-        return False
-    if len(lex.rejected) >= MAX_DECISIONS:
-        lex.rejected.clear()
-    lex.rejected.add(word)
-    return True
-
-
-def _runs(word: str) -> list[tuple[int, str, bool]]:
-    """The runs of letters between the apostrophes of ``word``: offset, run, elided."""
-    if "'" not in word and "’" not in word:
-        return [(0, word, False)]
-    out = []
-    start = 0
-    for k, ch in enumerate(word + "'"):
-        if ch in APOSTROPHES:
-            out.append((start, word[start:k], k < len(word)))
-            start = k + 1
-    return out
-
-
 def _one_round(text: str, lex: _Lexicon, spans: list[tuple[int, int]]) -> list[_Split]:
     """One pass of ``find_splits`` over the ``spans`` of ``text``."""
-    known = lex.known
     splits: list[_Split] = []
-    for start, word in _tokens(text, lex, spans):
+    for start, word, runs in _tokens(text, lex, spans):
         end = start + len(word)
         if _is_code_like(text, start, end):
             continue  # a URL, an e-mail address, code, a number
-        runs = _runs(word)
-        if len(runs) > 1 and word.lower().replace("’", "'") in lex.freq:
-            continue  # a known elided form (``dell'anno``, ``isn't``)
-        if len(runs) == 1 and (word in lex.rejected or _stays_whole(lex, word)):
-            continue
         hyphenated = _is_hyphenated(text, start, end)
         cuts: list[int] = []
         for offset, run, elided in runs:
-            if len(run) < MIN_LENGTH or (len(runs) > 1 and run.lower() in known):
-                continue
-            # Only a capital reads differently at the start of a sentence.
             sentence_start = offset == 0 and not run.islower() and _at_sentence_start(text, start)
             found = _split_run(lex, run, sentence_start, hyphenated, elided)
             cuts.extend(offset + c for c in found)

@@ -61,13 +61,16 @@ def fix_space_before_punctuation(text: str, lang: str | None = None) -> str:
     return _SPACE_BEFORE_RE.sub(lambda m: _space_before(m, lang), text)
 
 
+# Each branch starts with its mark (lookbehinds come after it), so that the regex engine
+# can skip from mark to mark instead of trying every branch at every character.
 _DOUBLED_RE = re.compile(
-    r"(?P<comma>, ?,|,\.)(?=\s|$)"
-    r"|(?P<periodcomma>(?<=\S)\.,)(?=\s|$)"
-    r"|(?P<period>(?<![.\s])\.\.(?!\.)|(?<!\.)(?<!\. )\. \.(?! ?\.))(?=\s|$|[\"'”’»)])"
-    r"|(?P<colon>(?<!:): ?:(?!:))(?=\s|$)"
-    r"|(?P<semi>; ?;)(?=\s|$)"
-    r"|(?P<bang>(?<![!?])(?:! ?!|\? ?\?)(?![!?]))(?=\s|$|[\"'”’»)])"
+    r",(?P<comma> ?,|\.)(?=\s|$)"
+    r"|\.(?<=\S\.)(?P<periodcomma>,)(?=\s|$)"
+    r"|\.(?P<period>(?<![.\s]\.)\.(?!\.)|(?<!\.\.)(?<!\. \.) \.(?! ?\.))(?=\s|$|[\"'”’»)])"
+    r"|:(?P<colon>(?<!::) ?:(?!:))(?=\s|$)"
+    r"|;(?P<semi> ?;)(?=\s|$)"
+    r"|!(?P<bang>(?<![!?]!) ?!)(?![!?])(?=\s|$|[\"'”’»)])"
+    r"|\?(?<![!?]\?) ?\?(?![!?])(?=\s|$|[\"'”’»)])"
 )
 
 

@@ -127,13 +127,14 @@ def remove_stray_tags(text: str) -> str:
     >>> remove_stray_tags("Ha detto: p>0.05 e x > y.")
     'Ha detto: p>0.05 e x > y.'
     """
-    if not TAGS_PRECHECK_RE.search(text):
-        return text
+    if ("<" not in text and ">" not in text) or not TAGS_PRECHECK_RE.search(text):
+        return text  # substring tests run in C: most text has no angle bracket at all
     out: list[str] = []
     skip_blank = False
     changed = False
     for line in text.split("\n"):
-        new = strip_tag_fragments(line) if TAGS_PRECHECK_RE.search(line) else line
+        maybe = ("<" in line or ">" in line) and TAGS_PRECHECK_RE.search(line)
+        new = strip_tag_fragments(line) if maybe else line
         if new != line:
             changed = True
             if not new.strip():
