@@ -29,7 +29,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cleaners.joined_words import _lexicon, find_splits, split_joined_words, wordfreq_language
+from cleaners._cache import lexicon
+from cleaners.joined_words import find_splits, split_joined_words, wordfreq_language
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "cleaning"
 _TOKEN = re.compile(r"\S+")
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.process_time()
         code = wordfreq_language(lang)
         if code is not None:
-            _lexicon(code).productivity("warm", True, "up")
+            lexicon(code).productivity("warm", True, "up")
         load[lang] = time.process_time() - t0
     docs = [(lang, text) for lang, text, _ in damaged] + clean
     first, second, clean_pass = _timed(docs), _timed(docs), _timed(clean)

@@ -1,11 +1,16 @@
-"""THE CACHE: the cleaners' only process-wide state, built lazily and read-only after.
+"""THE CACHE: the cleaners' only process-wide state, built lazily.
 
-Two expensive objects are worth keeping for the life of the process: the
-py3langid model (about 1.5 s to load) and wordfreq's per-language frequency
-tables (0.1-0.3 s each; wordfreq caches them itself, we only map codes).  Both
-are created on first use, never at import time, and never mutated afterwards,
-so sharing them between threads is safe.  Nothing else in ``cleaners`` keeps
-state between calls.
+Three expensive objects are worth keeping for the life of the process: the
+py3langid model (about 1.5 s to load), wordfreq's per-language frequency
+tables (0.1-0.3 s each; wordfreq caches them itself, we only map codes) and
+the word splitter's :class:`~cleaners.lexicon.Lexicon` per language (about a
+second each: sorted word lists, function words, probe words).  All are created
+on first use, never at import time.  The first two are never mutated; a lexicon
+also holds memo tables of the splitter's measurements and decisions, which only
+ever cache what a pure function returns (so results never depend on what was
+cleaned before), are bounded, and are safe to share between threads (a lost
+update only costs a recomputation).  Nothing else in ``cleaners`` keeps state
+between calls.
 """
 
 from __future__ import annotations
@@ -15,8 +20,10 @@ from functools import lru_cache
 from typing import Any
 
 from cleaners.chardata import WORDFREQ_CODES
+from cleaners.lexicon import Lexicon, build_lexicon
+from cleaners.worddata import MAX_LANGUAGES
 
-__all__ = ["accented_letters", "language_identifier", "word_frequencies"]
+__all__ = ["accented_letters", "language_identifier", "lexicon", "word_frequencies"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +63,10 @@ def accented_letters(lang: str) -> str:
             if not char.isascii() and char.isalpha():
                 counts[char] = counts.get(char, 0) + 1
     return "".join(sorted(counts, key=lambda c: -counts[c])[:40])
+
+
+@lru_cache(maxsize=MAX_LANGUAGES)
+def lexicon(code: str) -> Lexicon:
+    """Return the word splitter's knowledge of wordfreq language ``code``, built once."""
+    logger.debug("building the word lexicon for %s", code)
+    return build_lexicon(code)

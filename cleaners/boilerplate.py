@@ -24,7 +24,7 @@ import re
 
 from cleaners.chardata import (
     BOILERPLATE_FUNCTION_WORDS,
-    BOILERPLATE_SENTENCE_KEYS,
+    BOILERPLATE_SENTENCE_KEYS_RE,
     BOILERPLATE_SENTENCE_RE,
     BOILERPLATE_TRIGGERS,
     BOILERPLATE_VOCAB,
@@ -108,7 +108,7 @@ def classify_block(block: str, *, edge: bool = False, top: bool = False) -> str 
     terminal = _terminal(line)
     if (
         n <= _MAX_SENTENCE_WORDS
-        and any(key in lower for key in BOILERPLATE_SENTENCE_KEYS)
+        and BOILERPLATE_SENTENCE_KEYS_RE.search(lower)
         and BOILERPLATE_SENTENCE_RE.search(lower)
     ):
         return "sentence" if edge or n <= 25 else None

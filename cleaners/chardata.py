@@ -480,6 +480,8 @@ BOILERPLATE_SENTENCE_KEYS = (
     "gesloten",
     "wyłączone",
 )
+#: Any of those keys (one search instead of one per key).
+BOILERPLATE_SENTENCE_KEYS_RE = re.compile("|".join(map(re.escape, BOILERPLATE_SENTENCE_KEYS)))
 #: Long boilerplate sentences, searched in the casefolded line (many languages).
 BOILERPLATE_SENTENCE_RE = re.compile(
     r"\b(?:we|this (?:site|website)|our (?:site|website)|diese (?:website|webseite|seite)"

@@ -31,7 +31,7 @@ def block_key(block: str) -> str:
     >>> block_key("Putin visiterà – dichiarazione") == block_key("putin visiterà –dichiarazione!")
     True
     """
-    folded = block.casefold()
+    folded = "".join(block.casefold().split())  # whitespace first: quicker in C
     if folded.isalnum():
         return folded
     return _NON_ALNUM_RE.sub("", folded)

@@ -137,7 +137,7 @@ def fix_mojibake(text: str) -> str:
     >>> fix_mojibake("“Déjà vu” ﬁne")
     '“Déjà vu” ﬁne'
     """
-    if not MOJIBAKE_PRECHECK_RE.search(text):
+    if text.isascii() or not MOJIBAKE_PRECHECK_RE.search(text):
         return text
     fixed: str = ftfy.fix_text(text, _FTFY_ENCODING_ONLY)
     if MOJIBAKE_PRECHECK_RE.search(fixed):

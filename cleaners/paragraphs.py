@@ -154,8 +154,8 @@ def join_broken_paragraphs(text: str) -> str:
     'Troubles cardiaques\n\nbradycardie\n\niPhone owners wait.'
     >>> join_broken_paragraphs("Putin e Kim Jong-un\n\nLa Corea del Nord e la Russia.")
     'Putin e Kim Jong-un\n\nLa Corea del Nord e la Russia.'
-    >>> long = "Wir haben hier eine lange und schöne Zeit mit vielen netten Leuten und "
-    >>> text = long + "gutem Essen im Hotel am See verbracht\n\nbei uns war es toll...\n\nnette leute."
+    >>> long = "Wir haben dort zwei sehr schöne Wochen mit vielen netten Leuten und so gutem"
+    >>> text = long + " Essen im Hotel am See verbracht\n\nbei uns war es toll...\n\nnette leute."
     >>> join_broken_paragraphs(text) == text
     True
     """

@@ -42,9 +42,6 @@ MAX_RATE_FUNCTION = 0.08
 MAX_RATE_COMPOUNDING = 0.05
 #: ... and at a junction of two content words.
 MAX_RATE_CONTENT = 0.002
-#: A one-letter function word is a prefix as often as a word (``a|figure``): its
-#: junctions may have only this share of those productivities.
-LETTER_RATE_SHARE = 0.5
 #: A token is kept whole when a cut of it meets an affix this productive (``natural|idade``),
 #: unless all its parts are function words; one-letter affixes need a base this frequent.
 DERIVATION_RATE = 0.3
@@ -119,6 +116,7 @@ APOSTROPHES = "'’"
 #: Neighbours that put a token inside a URL, e-mail address, hashtag or code.
 CODE_NEIGHBOURS = frozenset("#@/\\_=&%+~|<>*^${}[]")
 HYPHENS = frozenset("-‐‑")
+HYPHEN_RE = re.compile("[-‐‑]")
 SENTENCE_END = frozenset(".!?…:;\n")
 #: What may stand between a sentence end and the next word: spaces, quotes, brackets.
 OPENERS = frozenset("\"'`“”‘’«»„‚‹›([{¿¡—–- \t\r\u00a0")
