@@ -1,7 +1,7 @@
 """Measure: peak RSS and claim time with 1,000,000 queued URLs in a SQLite store.
 
-Run: ``.venv/bin/python tests/scraper/store/frontier_rss.py [N] [DIR]``.
-Not a test module (no ``test_`` prefix): it takes about a minute.  It adds N
+Run: ``.venv/bin/python bench/frontier_rss.py [N] [DIR]``.
+A benchmark: it takes about a minute.  It adds N
 URLs of ~80 characters over 2,000 hosts in one ``add_urls`` call (a generator,
 as a seed list would stream), then claims and completes batches as a crawl
 does, and prints the peak RSS of this process (``ru_maxrss``).

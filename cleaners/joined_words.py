@@ -79,7 +79,7 @@ def _is_hyphenated(text: str, start: int, end: int) -> bool:
     )
 
 
-# --------------------------------------------------------------------------- public API
+# --------------------------------------------------------------------------- tokens
 
 
 _Split = tuple[int, int, str]
@@ -208,6 +208,9 @@ def _one_round(text: str, lex: Lexicon, spans: list[tuple[int, int]]) -> list[_S
             pieces = [word[a:b] for a, b in itertools.pairwise([0, *cuts, len(word)])]
             splits.append((start, end, " ".join(pieces)))
     return splits
+
+
+# --------------------------------------------------------------------------- public API
 
 
 def _apply(text: str, splits: list[_Split]) -> str:

@@ -85,14 +85,13 @@ class Lexicon:
         those words when there are at most ``most`` (else none: they are not needed).
         """
         if as_prefix:
-            table, key = self.forward, part
-            low = bisect.bisect_left(table, key)
-            high = bisect.bisect_left(table, key + _LAST, lo=low)
-        else:
-            table, key = self.backward, part[::-1]
-            low = bisect.bisect_left(table, key, key=_backwards)
-            high = bisect.bisect_left(table, key + _LAST, lo=low, key=_backwards)
-        return high - low, table[low:high] if high - low <= most else ()
+            low = bisect.bisect_left(self.forward, part)
+            high = bisect.bisect_left(self.forward, part + _LAST, lo=low)
+            return high - low, self.forward[low:high] if high - low <= most else ()
+        key = part[::-1]
+        low = bisect.bisect_left(self.backward, key, key=_backwards)
+        high = bisect.bisect_left(self.backward, key + _LAST, lo=low, key=_backwards)
+        return high - low, self.backward[low:high] if high - low <= most else ()
 
     def _counts(self, part: str, as_prefix: bool) -> dict[str, int]:
         """Known words that extend ``part`` (after it as a prefix, before it as a suffix).

@@ -30,6 +30,18 @@ from cleaners.duplicates import block_key, remove_duplicates
             "A heading of words\n\nThe paragraph.",
         ),
         ("One line\nOne line\nOther", None, "One line\nOther"),
+        # A paragraph broken in two next to its whole copy: the pieces go.
+        (
+            "Intro.\n\nEl tribunal decidió\n\nayer por la tarde.\n\nEl tribunal decidió ayer "
+            "por la tarde.\n\nFin.",
+            None,
+            "Intro.\n\nEl tribunal decidió ayer por la tarde.\n\nFin.",
+        ),
+        (
+            "Intro.\n\nDe rechter besliste gisteren.\n\nDe rechter besliste\n\ngisteren.\n\nEind.",
+            None,
+            "Intro.\n\nDe rechter besliste gisteren.\n\nEind.",
+        ),
     ],
 )
 def test_removes(text: str, title: str | None, fixed: str):
@@ -44,6 +56,8 @@ def test_removes(text: str, title: str | None, fixed: str):
         "***\n\n***",
         "Yes.\n\nNo.\n\nYes.",
         "Single block",
+        "Hello world\n\nand more.\n\nHello\n\nworld and more.",
+        "Part one\n\nPart two\n\nPart one Part two three",
     ],
 )
 def test_keeps(text: str):

@@ -10,7 +10,10 @@ import wordfreq
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cleaners import _cache
+from cleaners import joined_words as jw
 from cleaners.joined_words import find_splits, split_joined_words, wordfreq_language
+from cleaners.worddata import MAX_LENGTH, MIN_LENGTH, WORD_RE
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "broken-article-it.txt"
 
@@ -42,6 +45,12 @@ GLUED = [
     ("pl", "Byłem wszkole wczoraj.", "w szkole"),
     ("hr", "Ovo je rečenica ukojoj nema grešaka.", "u kojoj"),
     ("ru", "Это предложение вкотором нет ошибок.", "в котором"),
+    # An elided article glued before its apostrophe comes off whole.
+    ("it", "Un viaggio perl'Europa intera.", "per l'Europa"),
+    # A one-letter word glued to the next (the rules against harm keep these).
+    ("en", "He bought abike and alegend.", "a bike and a legend"),
+    ("pt", "Ela comprou acasa nova.", "a casa"),
+    ("es", "Vamos amorir juntos.", "a morir"),
 ]
 
 
@@ -84,6 +93,29 @@ CORRECT = [
 
 @pytest.mark.parametrize(("lang", "text"), CORRECT)
 def test_correct_text_is_unchanged(lang, text):
+    assert split_joined_words(text, lang) == text
+
+
+# Tokens once cut wrongly, each kept whole by a general rule (none is a word list).
+KEPT_WHOLE = [
+    # A known word runs on across the cut: the language has the compound.
+    ("en", "The jackfruits and foodplants were ripe."),
+    ("en", "We sailed past the boatlifts and dragonstones."),
+    # A compounding language reads the token as two content words as well.
+    ("nl", "De onderbouwlocatie van de school is nieuw."),
+    ("de", "Wir prüfen die nachteilausgabe heute."),
+    # Where articles elide, a lone consonant is no word (``l'``, ``d'`` take an apostrophe).
+    ("fr", "Le lest du ballon a été largué."),
+    ("fr", "Il prit dun coup la parole."),
+    # Two function words glued are weaker evidence than a known word with an ending.
+    ("es", "Quiero decirlos todos ahora."),
+    # A capitalised token of two content words in English text is a name.
+    ("en", "He walked down Lindenstrasse today."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), KEPT_WHOLE)
+def test_rules_keep_these_whole(lang, text):
     assert split_joined_words(text, lang) == text
 
 
@@ -190,3 +222,74 @@ def test_idempotent_and_only_inserts_spaces(case):
 @given(st.text(), st.one_of(st.none(), st.text(max_size=8), st.sampled_from(LANGS)))
 def test_never_raises_on_any_text(text, lang):
     assert isinstance(split_joined_words(text, lang), str)
+
+
+# --------------------------------------------------------------------------- the fast path
+
+
+def _forget(lang: str) -> None:
+    """Empty the memo tables of ``lang`` (its word tables stay loaded)."""
+    lex = _cache.lexicon(wordfreq_language(lang))
+    for table in (lex.affixes, lex.ranks, lex.decisions, lex.rejected, lex.unhyphenated):
+        table.clear()
+
+
+SEPARATORS = [" ", " ", " ", "-", ". ", ", ", "\n\n", "'", " (", ") ", " 3", "/"]
+
+
+@st.composite
+def mixed_text(draw, lang=None):
+    """Words of one language, frequent, rare and glued, in many contexts (hyphens, starts)."""
+    lang = lang or draw(st.sampled_from(LANGS))
+    words = _frequent(lang)
+    pieces = []
+    for _ in range(draw(st.integers(1, 25))):
+        word = draw(st.sampled_from(words))
+        if draw(st.booleans()):
+            word += draw(st.sampled_from(words))  # glue, or a compound
+        if draw(st.integers(0, 3)) == 0:
+            word = word.capitalize()
+        pieces += [word, draw(st.sampled_from(SEPARATORS))]
+    return lang, "".join(pieces)
+
+
+@PROPERTY
+@given(st.data())
+def test_results_do_not_depend_on_what_was_cleaned_before(data):
+    lang, text = data.draw(mixed_text())
+    _, other = data.draw(mixed_text(lang))
+    _forget(lang)
+    alone = find_splits(text, lang)
+    _forget(lang)
+    find_splits(other, lang)
+    find_splits(text.upper(), lang)
+    assert find_splits(text, lang) == alone
+
+
+def _every_token(text: str, lang: str) -> list[tuple[int, int, str]]:
+    """One pass of the splitter over every token of ``text``, without the shortcuts."""
+    lex = _cache.lexicon(wordfreq_language(lang))
+    splits = []
+    for match in WORD_RE.finditer(text):
+        word, (start, end) = match.group(), match.span()
+        if not MIN_LENGTH <= len(word) <= MAX_LENGTH or jw._is_code_like(text, start, end):
+            continue
+        if word.lower().replace("’", "'") in lex.known:
+            continue
+        cuts = []
+        for offset, run, elided in jw._runs(lex, word):
+            at_start = offset == 0 and jw._at_sentence_start(text, start)
+            hyphen = jw._is_hyphenated(text, start, end)
+            cuts += [offset + c for c in jw.split_run(lex, run, at_start, hyphen, elided)]
+        if cuts:
+            pieces = [word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True)]
+            splits.append((start, end, " ".join(pieces)))
+    return splits
+
+
+@PROPERTY
+@given(st.one_of(mixed_text(), st.tuples(st.sampled_from(LANGS), st.text(max_size=120))))
+def test_looking_up_distinct_tokens_finds_what_a_full_scan_finds(case):
+    lang, text = case
+    lex = _cache.lexicon(wordfreq_language(lang))
+    assert jw._one_round(text, lex, [(0, len(text))]) == _every_token(text, lang)

@@ -68,3 +68,51 @@ def test_paragraphs(text: str, fixed: str):
 )
 def test_paragraphs_keep(text: str):
     assert join_broken_paragraphs(text) == text
+
+
+# A text whose paragraphs start in lower case anyway (reviews, comments): there a long
+# sentence that only lacks its period ends the paragraph.
+REVIEW = (
+    "Wir haben dort zwei sehr schöne Wochen mit vielen netten Leuten und so gutem Essen "
+    "im Hotel am See verbracht"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{REVIEW}\n\nbei uns war es toll...\n\nnette leute.",
+        "We stayed there for two weeks with lovely people and good food at the hotel by "
+        "the lake all summer long\n\nfor the price it was fine.\n\ngreat staff.",
+    ],
+)
+def test_lowercase_habit_keeps_finished_paragraphs(text: str):
+    assert join_broken_paragraphs(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        # A comma or an article still shows a sentence that goes on ...
+        (
+            f"{REVIEW} mit dem\n\nbesten Blick.\n\nnette leute.",
+            f"{REVIEW} mit dem besten Blick.\n\nnette leute.",
+        ),
+        (
+            "great stay.\n\nthe rooms were clean,\n\nthe staff kind.\n\nnice.",
+            "great stay.\n\nthe rooms were clean, the staff kind.\n\nnice.",
+        ),
+        # ... and so does a short fragment.
+        (
+            "great stay.\n\nthe rooms were\n\nclean and bright.\n\nnice.",
+            "great stay.\n\nthe rooms were clean and bright.\n\nnice.",
+        ),
+    ],
+)
+def test_lowercase_habit_still_joins_broken_sentences(text: str, fixed: str):
+    assert join_broken_paragraphs(text) == fixed
+
+
+def test_capitalised_text_joins_a_long_sentence_broken_before_a_preposition():
+    text = f"Am Ende. {REVIEW}\n\nbei Freunden.\n\nDas war gut."
+    assert join_broken_paragraphs(text) == f"Am Ende. {REVIEW} bei Freunden.\n\nDas war gut."
