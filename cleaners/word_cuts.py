@@ -11,16 +11,16 @@ where both sides are known words and the evidence is strong:
   (``mit|arbeiten``, ``nie|możliwe``) or ``x + right`` (``Kind|er``,
   ``hacer|lo``), among words of the same ending as the other side.  A token that
   some cut reads as word + productive affix (``natural|idade``) is a rare real word;
-* no known word runs on across the cut: ``beaver|tails`` beside ``beavertail``,
-  ``morpho|métriques`` beside ``morphométrique`` are compounds the language has;
+* no known word runs on across the cut: ``jack|fruits`` beside ``jackfruit``,
+  ``boat|lifts`` beside ``boatlift`` are compounds the language has;
 * in compounding languages (German, Dutch, Nordic, Finnish, Hungarian, Turkish)
   two content words are a compound unless neither ever takes part in one, and a
-  token that also reads as two content words (``om|bouwkosten``: ``ombouw|kosten``)
+  token that also reads as two content words (``onder|bouwlocatie``: ``onderbouw|locatie``)
   is one;
-* two function words glued (``czy|nie``) are the likeliest glue, unless wordfreq
-  knows the token as a common word with an ending (``czyni|e``);
+* two function words glued (``decir|los``) are the likeliest glue, unless wordfreq
+  knows the token as a common word with an ending (``decirlo|s``);
 * capitals: a capitalised token mid-sentence is a name (``Zaporozhye``,
-  ``Kaiserstrasse``) and only loses a function word from its end; camel case is a
+  ``Lindenstrasse``) and only loses a function word from its end; camel case is a
   brand or code (``iPhone``, ``YouTube``, ``targetPort``) unless a function word or
   a non-English pair shows the glue (``mitdemAuto``, ``TribunalSupremo``);
 * single letters: where articles elide (``l'uomo``), a lone consonant is never a word.
@@ -83,7 +83,7 @@ def _junction(
     if not zl or not zr:
         return None
     if lex.eliding and (_consonant(left) or (_consonant(right) and not rules.elided)):
-        return None  # wordfreq counts the ``c`` of ``c'è``: alone it is no word (``la|c``)
+        return None  # wordfreq counts the ``l`` of ``l'est``: alone it is no word (``l|est``)
     if not (fl or _content_ok(left, zl)) or not (fr or _content_ok(right, zr)):
         return None
     if whole_z:
@@ -162,8 +162,8 @@ def _lexicalised(lex: Lexicon, low: str, cut: int) -> bool:
 
     After a content word: a known word that starts the token and goes on at least
     ``wd.SPAN_TAIL`` letters past the cut, maybe with a short ending the token lacks
-    (``beaver|tail|s``, ``morpho|métrique|s``).  In a compounding language: a reading
-    as two content words at another cut (``om|bouwkosten`` is ``ombouw|kosten``).
+    (``jack|fruit|s``, ``boat|lift|s``).  In a compounding language: a reading as two
+    content words at another cut (``onder|bouwlocatie`` is ``onderbouw|locatie``).
     Glue of a function word is not tested the first way: names are made of such glue
     (``LaForce``, ``ElMundo``) and wordfreq knows them.
     """
@@ -240,7 +240,7 @@ def _best_split(
             return ()
         if low[:cut] in lex.function_words and low[cut:] in lex.function_words:
             # Two function words glued are the likeliest glue; a rare word wordfreq knows
-            # that reads as a common word with an ending (``czyni|e``) is that word.
+            # that reads as a common word with an ending (``decirlo|s``) is that word.
             return () if whole_z and _derived(lex, low, wd.FUNCTION_PAIR_BASE_ZIPF) else best[1]
         return () if _derived(lex, low) else best[1]
     if whole_z or not three or ranked:

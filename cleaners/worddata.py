@@ -1,8 +1,9 @@
 """Data for the run-together word splitter: thresholds, language tables, character classes.
 
-Logic lives in :mod:`cleaners.joined_words`; this module only holds the numbers and
-tables it reads, as :mod:`cleaners.chardata` does for the other steps.  Word knowledge
-itself is not here: it is derived at run time from wordfreq's frequency lists.
+Logic lives in :mod:`cleaners.joined_words` (finding the tokens), :mod:`cleaners.word_cuts`
+(the rules) and :mod:`cleaners.lexicon` (word statistics); this module only holds the
+numbers and tables they read, as :mod:`cleaners.chardata` does for the other steps.  Word
+knowledge itself is not here: it is derived at run time from wordfreq's frequency lists.
 
 Zipf = log10(frequency per billion words): "the" is 7.7, once per million words is 3.
 """
@@ -46,12 +47,12 @@ MAX_RATE_CONTENT = 0.002
 #: unless all its parts are function words; one-letter affixes need a base this frequent.
 DERIVATION_RATE = 0.3
 DERIVATION_ZIPF = 2.5
-#: Two function words glued (``czy|nie``) are the likeliest glue of all: only a common
-#: content word with a productive ending (``czyni|e``) outweighs them.
+#: Two function words glued (``decir|los``) are the likeliest glue of all: only a common
+#: content word with a productive ending (``decirlo|s``) outweighs them.
 FUNCTION_PAIR_BASE_ZIPF = 4.0
-#: A known word that runs on this many letters past a cut (``beaver|tail|s``) shows a
-#: compound the language has; it may carry an ending of up to ``SPAN_ENDING`` letters
-#: the token lacks (``a|figur|e`` beside ``afigura``).
+#: A known word that runs on this many letters past a cut (``jack|fruit|s``) shows a
+#: compound the language has; it may end in up to ``SPAN_ENDING`` letters the token
+#: does not have (another form of the compound: ``-s``, ``-e``, ``-en``).
 SPAN_TAIL = 3
 SPAN_ENDING = 2
 #: Compound evidence: how many known words start with the left part and go on for at
@@ -84,7 +85,7 @@ MIN_LENGTH = 3
 MAX_LENGTH = 40
 #: Passes over a text until no cut is left (a cut piece may show glue of its own).
 MAX_ROUNDS = 3
-#: Decisions on unknown tokens remembered per language before the memo is emptied.
+#: Entries a memo table of a language (decisions, affix counts...) holds before it is emptied.
 MAX_DECISIONS = 100_000
 #: Languages whose word knowledge is kept at a time (each holds wordfreq's table,
 #: sorted copies of it and the memo tables).
