@@ -15,7 +15,7 @@ from cleaners import joined_words as jw
 from cleaners.joined_words import find_splits, split_joined_words, wordfreq_language
 from cleaners.worddata import MAX_LENGTH, MIN_LENGTH, WORD_RE
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "broken-article-it.txt"
+SEED = Path(__file__).resolve().parents[2] / "fixtures" / "text" / "seed-broken-article-it.txt"
 
 # Languages the property tests draw from: the benchmark's eight plus two others.
 LANGS = ["en", "it", "de", "fr", "es", "pt", "nl", "pl", "ru", "hr"]
