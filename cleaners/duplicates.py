@@ -23,6 +23,12 @@ _MIN_KEY = 3
 _MIN_FAR_KEY = 12
 _MIN_FAR_WORDS = 8
 _PREFIX_MIN_WORDS = 3
+#: A copy of a sentence further than this many blocks from the first one is a
+#: repetition the author made (an interview question asked of each guest, one
+#: line of a plan repeated per day) unless it is long: scrapers duplicate
+#: blocks next to themselves or a few blocks on, and repeat long pull quotes.
+_NEAR_BLOCKS = 5
+_MIN_FAR_LONG_WORDS = 20
 
 
 def block_key(block: str) -> str:
@@ -73,13 +79,17 @@ def remove_duplicates(text: str, title: str | None = None) -> str:
     'Sources\\n\\nText one.\\n\\nSources'
     >>> remove_duplicates("Es war ein\\n\\nschöner Tag.\\n\\nEs war ein schöner Tag.")
     'Es war ein schöner Tag.'
+    >>> qa = "What do you read?\\n\\nNovels.\\n\\nAnd films?\\n\\nNone.\\n\\nAnd music?\\n\\nJazz."
+    >>> guests = "\\n\\n".join(f"Guest {n}\\n\\n{qa}" for n in (1, 2))
+    >>> remove_duplicates(guests) == guests  # a question asked of each guest stays
+    True
     """
     separator = "\n\n" if "\n\n" in text else "\n"
     if separator not in text:
         return text
     blocks = text.split(separator)
     title_key = block_key(title) if title else ""
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # block key -> how many blocks were kept before it
     out: list[str] = []
     keys: list[str] = []
     title_seen = False
@@ -92,7 +102,7 @@ def remove_duplicates(text: str, title: str | None = None) -> str:
         if len(keys) >= 2 and min(map(len, keys[-2:])) >= _MIN_KEY and key == "".join(keys[-2:]):
             # The block in two pieces, then whole: the whole copy stays, the pieces go.
             for _ in range(2):
-                seen.discard(keys.pop())
+                seen.pop(keys.pop(), None)
                 out.pop()
         if title_key and key == title_key:
             if title_seen:
@@ -102,21 +112,26 @@ def remove_duplicates(text: str, title: str | None = None) -> str:
             continue  # the same block twice in a row
         elif len(keys) >= 2 and len(keys[-1]) >= _MIN_KEY and keys[-2] == keys[-1] + key:
             # The block whole, then in two pieces: the pieces go.
-            seen.discard(keys.pop())
+            seen.pop(keys.pop(), None)
             out.pop()
             continue
-        elif key in seen and len(key) >= _MIN_FAR_KEY and _sentence_like(block):
-            continue  # a sentence or paragraph seen before
+        elif (
+            key in seen
+            and len(key) >= _MIN_FAR_KEY
+            and _sentence_like(block)
+            and (len(keys) - seen[key] <= _NEAR_BLOCKS or len(block.split()) >= _MIN_FAR_LONG_WORDS)
+        ):
+            continue  # a sentence or paragraph seen a few blocks before, or a long one
         elif keys and _is_heading_repeated_in(keys[-1], out[-1], key):
             rest = _strip_key_prefix(block, keys[-1])
             if rest[:1].islower():
                 # 'Heading' + 'Heading goes on...': the heading was the sentence start.
-                seen.discard(keys[-1])
+                seen.pop(keys[-1], None)
                 out[-1], keys[-1] = block, key
-                seen.add(key)
+                seen[key] = len(keys) - 1
                 continue
             block, key = rest, block_key(rest)
-        seen.add(key)
+        seen[key] = len(keys)
         out.append(block)
         keys.append(key)
     if len(out) == len(blocks) and all(a is b for a, b in zip(out, blocks, strict=True)):
