@@ -133,8 +133,9 @@ STRAY_TAG_RE = re.compile(
     rf"|(?P<open></?(?P<t2>{_TAG}){_ATTR_EQ}*\s*/?)(?![\w>=]|-\S)"
     # 3. a closing tag glued to the next word: </pseit
     rf"|(?P<glued></(?P<t3>{_TAG}))(?=[^\W\d_])"
-    # 3b. an opening tag glued to the next word: <emSi, <pde
-    rf"|(?P<gluednext><(?P<t5>{_TAG}))(?=[^\W\d_]{{2}})"
+    # 3b. an opening tag glued to the next word: <emSi, <pde (lower-case tag only:
+    #     "<Palace Tale>" is a title in angle brackets, not <p + "alace")
+    rf"|(?-i:(?P<gluednext><(?P<t5>{_TAG}))(?=[^\W\d_]{{2}}))"
     # 4. the end of a tag cut after its '<': p>, /strong>, div class="x">
     rf"|(?P<close>/?(?P<t4>{_TAG})(?P<attrs>{_ATTR_EQ}*)\s*/?>)",
     re.IGNORECASE,

@@ -55,6 +55,8 @@ def _is_fragment(match: re.Match[str]) -> bool:
     if after.isdigit() or (after and after in "=<>"):
         return False  # p>0.05
     single = len(tag) == 1 and not match.group().startswith("/")
+    if single and before.isalpha() and (not after or not after.isalpha()):
+        return False  # 'Jang Noksu>' closing a bracketed title: the word's last letter
     if at_line_start:
         if single and after.isalpha() and not line[end + 1 : end + 2].isalpha():
             return False  # 'a>b' alone on a line is a comparison

@@ -68,3 +68,14 @@ def test_line_made_only_of_fragments_goes_with_one_blank_line():
 
 def test_strip_tag_fragments_single_line():
     assert strip_tag_fragments('nett a href="/news/"> und') == "nett und"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Come and see <Palace Tale: Jang Noksu> at the theatre tonight.",
+        "Il musical <Pinocchio> torna in scena a Firenze.",
+    ],
+)
+def test_a_title_in_angle_brackets_is_not_a_tag(text):
+    assert strip_tag_fragments(text) == text
