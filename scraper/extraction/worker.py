@@ -150,8 +150,11 @@ class ExtractionPool:
         worker.process.join(5)
         worker.conn.close()
         with self._lock:
-            self._all.remove(worker)
-        self._idle.put(self._spawn())
+            if worker in self._all:  # close() may have taken it already
+                self._all.remove(worker)
+            closed = self._closed
+        if not closed:  # replace it, so the pool keeps its size
+            self._idle.put(self._spawn())
 
     def extract(
         self, html: bytes | str, url: str | None = None, *, encoding: str | None = None
