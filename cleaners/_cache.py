@@ -2,9 +2,10 @@
 
 Three expensive objects are worth keeping for the life of the process: the
 py3langid model (about 1.5 s to load), wordfreq's per-language frequency
-tables (0.1-0.3 s each; wordfreq caches them itself, we only map codes) and
-the word splitter's :class:`~cleaners.lexicon.Lexicon` per language (about a
-second each: sorted word lists, function words, probe words).  All are created
+tables as memory-mapped :class:`~cleaners.wordindex.WordIndex` tries (built
+once per machine into a disk cache, then a millisecond to open) and the word
+splitter's :class:`~cleaners.lexicon.Lexicon` per language (function words,
+probe words and memo tables).  All are created
 on first use, never at import time.  The first two are never mutated; a lexicon
 also holds memo tables of the splitter's measurements and decisions, which only
 ever cache what a pure function returns (so results never depend on what was
@@ -22,8 +23,9 @@ from typing import Any
 from cleaners.chardata import WORDFREQ_CODES
 from cleaners.lexicon import Lexicon, build_lexicon
 from cleaners.worddata import MAX_LANGUAGES
+from cleaners.wordindex import WordIndex, load_index
 
-__all__ = ["accented_letters", "language_identifier", "lexicon", "word_frequencies"]
+__all__ = ["accented_letters", "language_identifier", "lexicon", "word_frequencies", "word_index"]
 
 logger = logging.getLogger(__name__)
 
@@ -38,27 +40,30 @@ def language_identifier() -> Any:  # noqa: ANN401 - py3langid ships no types
 
 
 @lru_cache(maxsize=64)
-def word_frequencies(lang: str) -> dict[str, float] | None:
+def word_index(code: str) -> WordIndex:
+    """Return wordfreq's table for wordfreq language ``code`` (one of its codes)."""
+    return load_index(code)
+
+
+@lru_cache(maxsize=64)
+def word_frequencies(lang: str) -> WordIndex | None:
     """Return wordfreq's word -> frequency table for ``lang``, or None if it has none."""
     import wordfreq
 
     code = WORDFREQ_CODES.get(lang, lang)
     if code not in wordfreq.available_languages():
         return None
-    table: dict[str, float] = wordfreq.get_frequency_dict(code)
-    return table
+    return word_index(code)
 
 
 @lru_cache(maxsize=64)
 def accented_letters(lang: str) -> str:
     """The non-ASCII letters of ``lang``, most used first, from its 3000 commonest words."""
-    import wordfreq
-
-    code = WORDFREQ_CODES.get(lang, lang)
-    if code not in wordfreq.available_languages():
+    table = word_frequencies(lang)
+    if table is None:
         return ""
     counts: dict[str, int] = {}
-    for word in wordfreq.top_n_list(code, 3000):
+    for word in table.top:
         for char in word:
             if not char.isascii() and char.isalpha():
                 counts[char] = counts.get(char, 0) + 1

@@ -15,6 +15,7 @@ import re
 
 from cleaners import _cache
 from cleaners.chardata import CONJUNCTIONS
+from cleaners.wordindex import WordIndex
 
 __all__ = ["fix_hyphenation", "remove_soft_hyphens"]
 
@@ -41,7 +42,7 @@ def remove_soft_hyphens(text: str) -> str:
     return text.replace("\xad", "") if "\xad" in text else text
 
 
-def _rejoin(left: str, gap: str, right: str, freqs: dict[str, float] | None) -> str:
+def _rejoin(left: str, gap: str, right: str, freqs: WordIndex | None) -> str:
     """Return what ``left`` + '-' + ``gap`` + ``right`` should become."""
     original = f"{left}-{gap}{right}"
     if right.lower() in CONJUNCTIONS:

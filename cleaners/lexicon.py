@@ -5,15 +5,15 @@ end with a string and how productive a prefix or suffix is (``mit|arbeiten``,
 ``Kind|er``).  Nothing here is a word list: it is all measured on wordfreq's
 frequency tables (their data ships in the wheel; nothing is downloaded).
 
-A :class:`Lexicon` takes a second or so to build and holds memo tables that the
-splitter fills as it goes, so :func:`cleaners._cache.lexicon` keeps one per language.
+A :class:`Lexicon` reads wordfreq's table through a memory-mapped
+:class:`~cleaners.wordindex.WordIndex` (built once per machine) and holds memo
+tables that the splitter fills as it goes, so :func:`cleaners._cache.lexicon`
+keeps one per language.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
@@ -37,10 +37,9 @@ from cleaners.worddata import (
     SMOOTHING,
     UNSUPPORTED,
 )
+from cleaners.wordindex import WordIndex, load_index
 
 __all__ = ["Lexicon", "build_lexicon", "is_english", "wordfreq_language"]
-
-_LAST = "\U0010ffff"  # sorts after any letter: ``part + _LAST`` ends the words starting with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +47,8 @@ class Lexicon:
     """Word knowledge for one wordfreq language, with its memo tables."""
 
     code: str
-    freq: dict[str, float]
+    #: wordfreq's table, memory-mapped (:mod:`cleaners.wordindex`).
+    freq: WordIndex
     #: Words at or above ``KNOWN_ZIPF``: never cut (one set lookup per distinct token).
     known: frozenset[str]
     function_words: frozenset[str]
@@ -67,49 +67,19 @@ class Lexicon:
     #: ... tokens that no context cuts, and those that only a hyphen next to them might.
     rejected: set[str] = field(default_factory=set)
     unhyphenated: set[str] = field(default_factory=set)
-    #: Every known word sorted forwards ("forward") and spelled backwards
-    #: ("reversed"), built on first need: sorting costs about a second per
-    #: language, and clean text, which never asks for an affix count, must not pay it.
-    sorted_words: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def forward(self) -> list[str]:
-        """Every known word, sorted (built on first use)."""
-        words = self.sorted_words.get("forward")
-        if words is None:
-            words = self.sorted_words["forward"] = sorted(self.freq)
-        return words
-
-    @property
-    def reversed_words(self) -> list[str]:
-        """Every known word spelled backwards, sorted (built on first use).
-
-        Sorting the reversed strings themselves is several times faster than
-        sorting the words with a key function, and bisecting needs no key.
-        """
-        words = self.sorted_words.get("reversed")
-        if words is None:
-            words = self.sorted_words["reversed"] = sorted(w[::-1] for w in self.freq)
-        return words
 
     def zipf(self, word: str) -> float:
         """Zipf frequency of a lower-case word, 0.0 when wordfreq does not know it."""
-        f = self.freq.get(word)
-        return math.log10(f) + 9.0 if f else 0.0
+        return self.freq.zipf(word)
 
     def extensions(self, part: str, as_prefix: bool, most: int) -> tuple[int, Sequence[str]]:
         """How many known words start with ``part`` (``as_prefix``) or end with it, and
         those words when there are at most ``most`` (else none: they are not needed).
+
+        Past ``most`` the count is ``most + 1``: every caller only compares it with
+        limits far below that.
         """
-        if as_prefix:
-            low = bisect.bisect_left(self.forward, part)
-            high = bisect.bisect_left(self.forward, part + _LAST, lo=low)
-            return high - low, self.forward[low:high] if high - low <= most else ()
-        key = part[::-1]
-        rev = self.reversed_words
-        low = bisect.bisect_left(rev, key)
-        high = bisect.bisect_left(rev, key + _LAST, lo=low)
-        return high - low, [w[::-1] for w in rev[low:high]] if high - low <= most else ()
+        return self.freq.extensions(part, as_prefix, most)
 
     def _counts(self, part: str, as_prefix: bool) -> dict[str, int]:
         """Known words that extend ``part`` (after it as a prefix, before it as a suffix).
@@ -171,9 +141,10 @@ class Lexicon:
 
 
 def build_lexicon(code: str) -> Lexicon:
-    """Build the word knowledge for a wordfreq language code (0.5-1.5 s: cache it)."""
-    freq = wordfreq.get_frequency_dict(code)
-    ranked = [w for bucket in wordfreq.get_frequency_list(code) for w in bucket if w.isalpha()]
+    """Build the word knowledge for a wordfreq language code (milliseconds once its
+    word index is on disk; the first use on a machine builds that, 0.5-3 s)."""
+    index = load_index(code)
+    ranked = [w for bucket in index.head for w in bucket if w.isalpha()]
     probes = {w: w[-2:] for w in [w for w in ranked if len(w) >= 3][:PROBE_WORDS]}
     endings: dict[str, int] = {}
     for end in probes.values():
@@ -181,8 +152,13 @@ def build_lexicon(code: str) -> Lexicon:
     least = 10.0 ** (KNOWN_ZIPF - 9.0)
     return Lexicon(
         code=code,
-        freq=freq,
-        known=frozenset(w for w, f in freq.items() if f >= least),
+        freq=index,
+        known=frozenset(
+            w
+            for rank, bucket in enumerate(index.head)
+            if wordfreq.cB_to_freq(-rank) >= least
+            for w in bucket
+        ),
         function_words=frozenset(ranked[:FUNCTION_WORDS]),
         probes=probes,
         probe_endings=endings,
@@ -194,7 +170,9 @@ def build_lexicon(code: str) -> Lexicon:
 
 def is_english(word: str) -> bool:
     """True for a word of wordfreq's English list: brands and code are made of those."""
-    return wordfreq.get_frequency_dict("en").get(word.lower(), 0.0) >= ENGLISH_FREQ
+    from cleaners import _cache  # the cache module builds lexicons: import it late
+
+    return _cache.word_index("en").get(word.lower()) >= ENGLISH_FREQ
 
 
 @functools.lru_cache(maxsize=64)

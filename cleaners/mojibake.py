@@ -16,6 +16,7 @@ import ftfy.bad_codecs  # registers the 'sloppy-windows-1252' codec used below
 
 from cleaners import _cache
 from cleaners.chardata import MOJIBAKE_PRECHECK_RE, MOJIBAKE_RUN_RE, PLAUSIBLE_DECODED_RE
+from cleaners.wordindex import WordIndex
 
 __all__ = ["fix_a_grave", "fix_mixed_mojibake", "fix_mojibake", "fix_replacement_characters"]
 
@@ -87,7 +88,7 @@ def fix_a_grave(text: str) -> str:
     return _A_GRAVE_RE.sub("à", text)
 
 
-def _best_word(word: str, letters: str, freqs: dict[str, float]) -> str | None:
+def _best_word(word: str, letters: str, freqs: WordIndex) -> str | None:
     """The most frequent word that ``word`` spells with each U+FFFD replaced by a letter."""
     holes = word.count("\ufffd")
     if holes > 2:

@@ -1,0 +1,256 @@
+"""wordfreq's word table for one language as memory-mapped tries, built once per machine.
+
+Why: wordfreq keeps each language in a gzipped msgpack file that must be decoded
+whole before the first lookup, 0.1-0.5 s per language, and the word splitter also
+needs the words sorted forwards and backwards (another 0.3-1.3 s).  Paid on every
+start, that is more than extracting a whole article, and a one-off
+``scraper extract`` pays it again each time.  A :class:`WordIndex` holds the same
+table as two marisa tries (the words, and the words spelled backwards, for
+prefix and suffix queries) plus a small head of the most frequent words.  It is
+built from wordfreq's data on the first use of a language and saved in the cache
+directory; from then on it opens in about a millisecond, the tries are
+memory-mapped (a process reads only the pages it touches, and worker processes
+share them), and the frequencies are exactly wordfreq's.
+
+Where: ``$TIDYSCRAPE_CACHE_DIR``, else ``$XDG_CACHE_HOME/tidyscrape``, else
+``~/.cache/tidyscrape``; one folder per index format and wordfreq version, so an
+upgrade never reads a stale table.  A cache that cannot be written or read is not
+an error: the index is then built in memory for this process (and a warning is
+logged once), because cleaning never fails on any text.  Files are written under
+a temporary name and renamed, so concurrent builders never see each other's half
+files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import itertools
+import logging
+import marshal
+import math
+import os
+import tempfile
+from array import array
+from collections.abc import Iterator
+from pathlib import Path
+
+import marisa_trie
+import wordfreq
+
+__all__ = ["WordIndex", "cache_dir", "load_index"]
+
+logger = logging.getLogger(__name__)
+
+#: Bump when the files' layout changes: the index is then rebuilt in a new folder.
+FORMAT = 2
+#: The head keeps every word at least this frequent (zipf 3.0) ...
+HEAD_BUCKET = 600
+#: ... and at least this many words, whatever their frequency.
+HEAD_WORDS = 20_000
+#: How many of the most frequent words the head also keeps as wordfreq's ``top_n_list``.
+TOP_WORDS = 3_000
+
+
+class WordIndex:
+    """Frequencies of one wordfreq language: ``word -> frequency`` like wordfreq's dict.
+
+    Supports ``in``, ``[]`` and ``get`` as a dict does, plus prefix and suffix
+    queries.  ``head`` lists wordfreq's frequency buckets down to zipf 3.0 (at least
+    ``HEAD_WORDS`` words) in wordfreq's order, for rank-based tables; ``top`` is
+    wordfreq's ``top_n_list(code, TOP_WORDS)``.
+    """
+
+    __slots__ = ("_buckets", "_freqs", "_reversed", "_trie", "code", "head", "top")
+
+    def __init__(
+        self,
+        code: str,
+        trie: marisa_trie.Trie,
+        reversed_trie: marisa_trie.Trie,
+        buckets: array[int],
+        levels: int,
+        head: list[list[str]],
+        top: list[str],
+    ) -> None:
+        self.code = code
+        self._trie = trie
+        self._reversed = reversed_trie
+        self._buckets = buckets
+        self._freqs: list[float] = [wordfreq.cB_to_freq(-index) for index in range(levels)]
+        self.head = head
+        self.top = top
+
+    def __len__(self) -> int:
+        return len(self._trie)
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and word in self._trie
+
+    def __getitem__(self, word: str) -> float:
+        key: int | None = self._trie.get(word)
+        if key is None:
+            raise KeyError(word)
+        return self._freqs[self._buckets[key]]
+
+    def get(self, word: str, default: float = 0.0) -> float:
+        """The frequency of ``word`` as wordfreq gives it, or ``default`` (0.0)."""
+        key: int | None = self._trie.get(word)
+        return default if key is None else self._freqs[self._buckets[key]]
+
+    def zipf(self, word: str) -> float:
+        """Zipf frequency of ``word``, 0.0 when wordfreq does not know it."""
+        key: int | None = self._trie.get(word)
+        return 0.0 if key is None else math.log10(self._freqs[self._buckets[key]]) + 9.0
+
+    def extensions(self, part: str, as_prefix: bool, most: int) -> tuple[int, list[str]]:
+        """How many known words start with ``part`` (``as_prefix``) or end with it, and
+        those words when there are at most ``most`` (else none).
+
+        Counting stops past ``most``: the count is then ``most + 1``.
+        """
+        if as_prefix:
+            words = list(itertools.islice(self._trie.iterkeys(part), most + 1))
+            return len(words), words if len(words) <= most else []
+        ends = list(itertools.islice(self._reversed.iterkeys(part[::-1]), most + 1))
+        if len(ends) > most:
+            return len(ends), []
+        return len(ends), [w[::-1] for w in ends]
+
+
+def cache_dir() -> Path:
+    """The folder the word indexes live in (see the module docstring)."""
+    explicit = os.environ.get("TIDYSCRAPE_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "tidyscrape"
+
+
+def _folder() -> Path:
+    version = getattr(wordfreq, "__version__", None) or _wordfreq_version()
+    return cache_dir() / f"words-{FORMAT}-wordfreq-{version}"
+
+
+@functools.cache
+def _wordfreq_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("wordfreq")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _pack_parts(code: str) -> tuple[dict[str, int], int, list[list[str]], list[str]]:
+    """wordfreq's table for ``code``: word -> bucket, how many buckets, the head buckets
+    and the top words."""
+    pack: list[list[str]] = wordfreq.get_frequency_list(code)
+    buckets: dict[str, int] = {}
+    for index, bucket in enumerate(pack):
+        for word in bucket:
+            buckets[word] = index  # as get_frequency_dict does: the last bucket wins
+    head: list[list[str]] = []
+    count = 0
+    for index, bucket in enumerate(pack):
+        if index > HEAD_BUCKET and count >= HEAD_WORDS:
+            break
+        head.append(list(bucket))
+        count += len(bucket)
+    return buckets, len(pack), head, wordfreq.top_n_list(code, TOP_WORDS)
+
+
+def _build(code: str) -> WordIndex:
+    """Build the index of ``code`` in memory from wordfreq's data (0.5-3 s)."""
+    words, levels, head, top = _pack_parts(code)
+    trie = marisa_trie.Trie(words)
+    ids = array("H", bytes(2 * len(trie)))
+    for word, key in trie.iteritems():
+        ids[key] = words[word]
+    reversed_trie = marisa_trie.Trie(w[::-1] for w in words)
+    return WordIndex(code, trie, reversed_trie, ids, levels, head, top)
+
+
+@contextlib.contextmanager
+def _atomic(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path``, renamed to it when the block succeeds."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        tmp.chmod(0o644)  # readable by everyone, like the package's own data
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _save(folder: Path, index: WordIndex) -> None:
+    """Write ``index`` into ``folder``: its two tries, then the rest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    code = index.code
+    for suffix, trie in (("words", index._trie), ("rwords", index._reversed)):
+        with _atomic(folder / f"{code}.{suffix}") as tmp:
+            trie.save(str(tmp))
+    meta = {
+        "format": FORMAT,
+        "code": code,
+        "size": len(index),
+        "buckets": index._buckets.tobytes(),
+        "levels": len(index._freqs),
+        "head": index.head,
+        "top": index.top,
+    }
+    # The metadata goes last: its presence says the two tries are complete.
+    with _atomic(folder / f"{code}.meta") as tmp:
+        tmp.write_bytes(marshal.dumps(meta))
+
+
+def _open(folder: Path, code: str) -> WordIndex | None:
+    """The saved index of ``code``, or None when there is none or it does not fit."""
+    meta_path = folder / f"{code}.meta"
+    if not meta_path.exists():
+        return None
+    meta = marshal.loads(meta_path.read_bytes())
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("code") != code:
+        return None
+    trie = marisa_trie.Trie().mmap(str(folder / f"{code}.words"))
+    reversed_trie = marisa_trie.Trie().mmap(str(folder / f"{code}.rwords"))
+    if len(trie) != meta["size"] or len(reversed_trie) != meta["size"]:
+        return None  # replaced by another builder between our reads: rebuild
+    buckets = array("H")
+    buckets.frombytes(meta["buckets"])
+    return WordIndex(code, trie, reversed_trie, buckets, meta["levels"], meta["head"], meta["top"])
+
+
+def load_index(code: str) -> WordIndex:
+    """The word index of wordfreq language ``code``: from the cache, else built (and saved).
+
+    ``code`` must be one of ``wordfreq.available_languages()``.
+    """
+    folder = _folder()
+    try:
+        found = _open(folder, code)
+    except (OSError, ValueError, EOFError, TypeError, KeyError, RuntimeError) as exc:
+        logger.warning("word index %s in %s unreadable (%s): rebuilding it", code, folder, exc)
+        found = None
+    if found is not None:
+        return found
+    logger.info("building the word index for %s in %s (once per machine)", code, folder)
+    index = _build(code)
+    try:
+        _save(folder, index)
+    except OSError as exc:
+        _warn_unwritable(folder, exc.strerror or str(exc))
+    return index
+
+
+@functools.cache
+def _warn_unwritable(folder: Path, reason: str) -> None:
+    """Say once per folder and reason that indexes cannot be saved there."""
+    logger.warning(
+        "cannot save word indexes in %s (%s): each process builds them in memory; "
+        "set TIDYSCRAPE_CACHE_DIR to a writable folder",
+        folder,
+        reason,
+    )
