@@ -32,6 +32,7 @@ Pages are decoded as the official scorer decodes them (UTF-8, else the
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import json
 import re
@@ -222,6 +223,7 @@ def meta_scores(items: list[dict[str, Any]], preds: list[dict[str, Any]]) -> dic
 # ---- systems ---------------------------------------------------------------
 
 
+@functools.cache
 def ours(clean: bool = True) -> Callable[[str, str | None], dict[str, Any]]:
     import scraper
 
@@ -230,11 +232,22 @@ def ours(clean: bool = True) -> Callable[[str, str | None], dict[str, Any]]:
     def run(html: str, url: str | None) -> dict[str, Any]:
         try:
             art = scraper.extract(html, url, config=config)
-        except scraper.NoArticleError:
-            return {"text": "", "title": None, "author": None, "date": None}
+        except scraper.NoArticleError as exc:
+            # No body, but the page's own title, author and date still count.
+            meta = exc.metadata
+            return {"text": "", **{k: meta.get(k) for k in ("title", "author", "date")}}
         return {"text": art.text, "title": art.title, "author": art.author, "date": art.date}
 
     return run
+
+
+def article(html: str, url: str | None = None) -> dict[str, Any]:
+    """``scraper.extract`` with its defaults, for ``extract_eval.py --func``::
+
+    python ../shared/tools/extract_eval.py --data ../shared/bench/extraction \\
+        -e trafilatura --func bench.extract_bench:article
+    """
+    return ours()(html, url)
 
 
 def trafilatura_text() -> Callable[[str, str | None], dict[str, Any]]:

@@ -198,15 +198,12 @@ def _ranked(
     key = (low, rules.elided)
     every = lex.ranks.get(key)
     if every is None:
-        freq = lex.freq
         ranked = []
-        for i in range(1, len(low)):
-            # Most cuts leave a side wordfreq does not know: that test comes first.
-            left, right = low[:i], low[i:]
-            if left in freq and right in freq:
-                bound = _junction(lex, left, right, whole_z, rules, cheap=True)
-                if bound is not None:
-                    ranked.append((-bound, i))
+        # Most cuts leave a side wordfreq does not know: only the others are tested.
+        for i in lex.freq.cuts(low):
+            bound = _junction(lex, low[:i], low[i:], whole_z, rules, cheap=True)
+            if bound is not None:
+                ranked.append((-bound, i))
         every = tuple(i for _, i in sorted(ranked))
         if len(lex.ranks) >= wd.MAX_DECISIONS:
             lex.ranks.clear()

@@ -43,11 +43,11 @@ __all__ = ["WordIndex", "cache_dir", "load_index"]
 logger = logging.getLogger(__name__)
 
 #: Bump when the files' layout changes: the index is then rebuilt in a new folder.
-FORMAT = 2
-#: The head keeps every word at least this frequent (zipf 3.0) ...
-HEAD_BUCKET = 600
+FORMAT = 3
+#: The head keeps every word at least this frequent (zipf 3.5) ...
+HEAD_BUCKET = 550
 #: ... and at least this many words, whatever their frequency.
-HEAD_WORDS = 20_000
+HEAD_WORDS = 10_000
 #: How many of the most frequent words the head also keeps as wordfreq's ``top_n_list``.
 TOP_WORDS = 3_000
 
@@ -61,7 +61,7 @@ class WordIndex:
     wordfreq's ``top_n_list(code, TOP_WORDS)``.
     """
 
-    __slots__ = ("_buckets", "_freqs", "_reversed", "_trie", "code", "head", "top")
+    __slots__ = ("_buckets", "_freqs", "_reversed", "_trie", "_zipfs", "code", "head", "top")
 
     def __init__(
         self,
@@ -78,6 +78,7 @@ class WordIndex:
         self._reversed = reversed_trie
         self._buckets = buckets
         self._freqs: list[float] = [wordfreq.cB_to_freq(-index) for index in range(levels)]
+        self._zipfs = [math.log10(f) + 9.0 for f in self._freqs]
         self.head = head
         self.top = top
 
@@ -101,7 +102,19 @@ class WordIndex:
     def zipf(self, word: str) -> float:
         """Zipf frequency of ``word``, 0.0 when wordfreq does not know it."""
         key: int | None = self._trie.get(word)
-        return 0.0 if key is None else math.log10(self._freqs[self._buckets[key]]) + 9.0
+        return 0.0 if key is None else self._zipfs[self._buckets[key]]
+
+    def cuts(self, word: str) -> list[int]:
+        """The offsets that cut ``word`` into two known words, in order (two C calls).
+
+        >>> index = _build_from("xx", {"fire": 1, "work": 2, "fir": 3, "ework": 4, "s": 5})
+        >>> index.cuts("firework"), index.cuts("fireworks")
+        ([3, 4], [])
+        """
+        n = len(word)
+        lefts = {len(w) for w in self._trie.prefixes(word)}
+        rights = {n - len(w) for w in self._reversed.prefixes(word[::-1])}
+        return sorted(i for i in lefts & rights if 0 < i < n)
 
     def extensions(self, part: str, as_prefix: bool, most: int) -> tuple[int, list[str]]:
         """How many known words start with ``part`` (``as_prefix``) or end with it, and
@@ -163,12 +176,23 @@ def _pack_parts(code: str) -> tuple[dict[str, int], int, list[list[str]], list[s
 def _build(code: str) -> WordIndex:
     """Build the index of ``code`` in memory from wordfreq's data (0.5-3 s)."""
     words, levels, head, top = _pack_parts(code)
+    return _build_from(code, words, levels, head, top)
+
+
+def _build_from(
+    code: str,
+    words: dict[str, int],
+    levels: int = 1000,
+    head: list[list[str]] | None = None,
+    top: list[str] | None = None,
+) -> WordIndex:
+    """An index of ``words`` (word -> wordfreq bucket) in memory."""
     trie = marisa_trie.Trie(words)
     ids = array("H", bytes(2 * len(trie)))
     for word, key in trie.iteritems():
         ids[key] = words[word]
     reversed_trie = marisa_trie.Trie(w[::-1] for w in words)
-    return WordIndex(code, trie, reversed_trie, ids, levels, head, top)
+    return WordIndex(code, trie, reversed_trie, ids, levels, head or [], top or [])
 
 
 @contextlib.contextmanager

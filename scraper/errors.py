@@ -122,12 +122,27 @@ class BlockedAddress(FetchError):
     """The host resolves to an address the network policy forbids (loopback, private...)."""
 
 
+class InvalidURL(FetchError):
+    """A URL (given, or in a redirect) is malformed, has no host, or is longer
+    than ``FetchConfig.max_url_length``.
+    """
+
+
 class ExtractionError(ScraperError):
     """The document could not be parsed or turned into an article."""
 
 
 class NoArticleError(ExtractionError):
-    """The page holds no article: a JavaScript shell, a consent wall, a login or empty page."""
+    """The page holds no article: a JavaScript shell, a consent wall, a login or empty page.
+
+    ``metadata`` keeps what the page itself states (its ``title``, ``canonical_url``,
+    ``author``, ``date``, ``language``, ``sitename``, ``description``: the keys of
+    :meth:`scraper.Article.to_dict` without the body), empty when it was not read.
+    """
+
+    def __init__(self, message: str, *, metadata: dict[str, str | None] | None = None) -> None:
+        super().__init__(message)
+        self.metadata: dict[str, str | None] = dict(metadata or {})
 
 
 class FeedError(ExtractionError):

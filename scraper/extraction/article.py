@@ -323,7 +323,17 @@ def extract_article(
         raise NoArticleError(
             f"no article found ({words} words of body text)"
             + (f" at {url}" if url else "")
-            + "; the page may need JavaScript, a consent or a login"
+            + "; the page may need JavaScript, a consent or a login",
+            metadata={
+                "url": url,
+                "canonical_url": meta.canonical_url,
+                "title": meta.title,
+                "author": meta.author,
+                "date": meta.date,
+                "language": meta.language,
+                "sitename": meta.sitename,
+                "description": meta.description,
+            },
         )
     language, language_source = _choose_language(meta.language, text, opts)
     markdown = None

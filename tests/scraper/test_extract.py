@@ -101,13 +101,26 @@ def test_empty_document_has_no_article(html: str | bytes):
 
 def test_javascript_shell_has_no_article():
     shell = (
-        "<!doctype html><html><head><title>App</title>"
+        "<!doctype html><html><head><title>Quarterly report viewer</title>"
         "<script src='/static/js/main.js'></script></head>"
         "<body><noscript>You need to enable JavaScript to run this app.</noscript>"
         '<div id="root"></div></body></html>'
     )
-    with pytest.raises(scraper.NoArticleError, match="no article"):
+    with pytest.raises(scraper.NoArticleError, match="no article") as caught:
         scraper.extract(shell, "https://app.example/")
+    # No body, but what the page states about itself is kept on the error.
+    assert caught.value.metadata["title"] == "Quarterly report viewer"
+    assert caught.value.metadata["url"] == "https://app.example/"
+    assert caught.value.metadata["author"] is None
+
+
+def test_no_article_error_survives_pickling_with_its_metadata():
+    import pickle
+
+    error = scraper.NoArticleError("no article", metadata={"title": "App"})
+    copy = pickle.loads(pickle.dumps(error))
+    assert (str(copy), copy.metadata) == ("no article", {"title": "App"})
+    assert scraper.NoArticleError("the document is empty").metadata == {}
 
 
 def test_too_few_words_is_no_article():
