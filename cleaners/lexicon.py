@@ -32,7 +32,6 @@ from cleaners.worddata import (
     KNOWN_ZIPF,
     MAX_DECISIONS,
     NOUN_CAPITALS,
-    PROBE_COST,
     PROBE_WORDS,
     SMOOTHING,
     UNSUPPORTED,
@@ -94,14 +93,14 @@ class Lexicon:
             return counts
         n = len(part)
         freq, probes = self.freq, self.probes
-        # Either each known word that extends part is split off, or each probe word is
-        # joined to part: whichever is fewer strings to make (making one costs more).
-        size, words = self.extensions(part, as_prefix, PROBE_COST * len(probes))
+        # Either the known words that extend part are listed (from the trie), or each
+        # probe word is joined to part and looked up: whichever is fewer strings.
+        size, words = self.extensions(part, as_prefix, len(probes))
         if not words and size:
             joined = (
                 map(part.__add__, probes) if as_prefix else map(str.__add__, probes, repeat(part))
             )
-            words = list(filter(freq.__contains__, joined))
+            words = freq.known_of(joined)
         if size > len(probes) or (not as_prefix and n < 3):
             # A short, common part (``a``, ``en``): it surely starts or ends more
             # compounds than any limit.

@@ -31,7 +31,6 @@ statistics come from :class:`cleaners.lexicon.Lexicon`.
 
 from __future__ import annotations
 
-import itertools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -244,10 +243,20 @@ def _best_split(
         return ()  # a near miss in two parts (``wegen|der``) is no licence for three
     # Three words glued (``oneofthe``): each junction needs a function word.
     fw = lex.function_words
-    for i, j in itertools.combinations(cuts, 2):
+    # Every part must be a known word of 2 letters or more: only cuts after such a
+    # word (``i``) and before one (``j``) are tried, in the order of
+    # ``itertools.combinations(cuts, 2)``.
+    lefts, rights = lex.freq.sides(low)
+    allowed = set(cuts)
+    pairs = [
+        (i, j)
+        for i in lefts
+        if i >= 2 and i in allowed
+        for j in rights
+        if j - i >= 2 and len(low) - j >= 2 and j in allowed
+    ]
+    for i, j in pairs:
         left, mid, right = low[:i], low[i:j], low[j:]
-        if min(len(left), len(mid), len(right)) < 2:
-            continue
         if not ((left in fw or mid in fw) and (mid in fw or right in fw)):
             continue
         first = _junction(lex, left, mid, lex.zipf(left + mid), _Rules(None))

@@ -29,9 +29,6 @@ LENGTH_STEP = 0.75
 CONTENT_FLOOR = 1.5
 #: How many frequent words probe how productive a prefix or suffix is.
 PROBE_WORDS = 5000
-#: Joining a probe word to a part costs about this many times splitting a known word:
-#: the cheaper way is taken.
-PROBE_COST = 4
 #: Weight of the all-probe share when smoothing the share among same-ending probes.
 SMOOTHING = 20.0
 #: A derived word only shows a pattern when at least this share as frequent as its

@@ -32,7 +32,7 @@ import math
 import os
 import tempfile
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import marisa_trie
@@ -115,6 +115,27 @@ class WordIndex:
         lefts = {len(w) for w in self._trie.prefixes(word)}
         rights = {n - len(w) for w in self._reversed.prefixes(word[::-1])}
         return sorted(i for i in lefts & rights if 0 < i < n)
+
+    def sides(self, word: str) -> tuple[list[int], list[int]]:
+        """The offsets inside ``word`` that follow a known word, and those that precede
+        one, in order.
+
+        >>> index = _build_from("xx", {"fire": 1, "work": 2, "fir": 3, "ework": 4, "s": 5})
+        >>> index.sides("fireworks")
+        ([3, 4], [8])
+        """
+        n = len(word)
+        lefts = sorted(k for k in map(len, self._trie.prefixes(word)) if k < n)
+        rights = sorted(n - k for k in map(len, self._reversed.prefixes(word[::-1])) if k < n)
+        return lefts, rights
+
+    def known_of(self, words: Iterable[str]) -> list[str]:
+        """The known words among ``words``, in order (a lookup in C for each).
+
+        >>> _build_from("xx", {"fire": 1, "work": 2}).known_of(["work", "shop", "fire"])
+        ['work', 'fire']
+        """
+        return list(filter(self._trie.__contains__, words))
 
     def extensions(self, part: str, as_prefix: bool, most: int) -> tuple[int, list[str]]:
         """How many known words start with ``part`` (``as_prefix``) or end with it, and

@@ -133,6 +133,11 @@ _NEVER_BODY = [
     "canvas",
     "picture",
     "map",
+    # Metadata was read before: trafilatura drops <head> and <meta> itself, but
+    # only after lxml has parsed them (about a tenth of a news page's bytes).
+    "meta",
+    "link",
+    "base",
 ]
 
 
