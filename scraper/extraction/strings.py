@@ -11,6 +11,8 @@ import html
 import re
 import unicodedata
 
+from cleaners.mojibake import fix_mojibake
+
 __all__ = ["WS", "clean", "norm", "words"]
 
 #: Runs of whitespace.
@@ -19,13 +21,15 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 
 def clean(value: object) -> str | None:
-    """Entities decoded, whitespace collapsed; None if empty or not a string.
+    """Entities decoded, mojibake undone, whitespace collapsed; None if empty or not a string.
 
     The parser has decoded one level of entities already; CMSs often encode
     twice (``&amp;#8217;``), so what is left is decoded once more.
 
     >>> clean("  Caf&eacute;\\n au  lait ")
     'Café au lait'
+    >>> clean("itertools â€” Functions")
+    'itertools — Functions'
     >>> clean(["a list"]) is None
     True
     """
@@ -33,6 +37,8 @@ def clean(value: object) -> str | None:
         return None
     if "&" in value:
         value = html.unescape(value)
+    if not value.isascii():
+        value = fix_mojibake(value)  # ``itertools â€” Functions``: UTF-8 read as cp1252
     value = WS.sub(" ", value).strip()
     return value or None
 
