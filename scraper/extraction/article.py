@@ -23,6 +23,8 @@ import itertools
 import logging
 import re
 
+import lxml.etree
+import lxml.html
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura.settings import Document
@@ -176,11 +178,44 @@ def _visible_words(tree: LexborHTMLParser) -> int:
     return len(body.text(deep=True, separator=" ").split()) if body is not None else 0
 
 
+#: lxml.html's parser as trafilatura configures it, but with a lookup in C that
+#: makes every element an ``HtmlElement``: lxml.html's own lookup is a Python
+#: call for each element trafilatura touches, and picks special classes for form
+#: controls that trafilatura never uses.  Same text on every benchmark page,
+#: the body pass about 5% faster.
+_LXML_PARSER = lxml.html.HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+_LXML_PARSER.set_element_class_lookup(
+    lxml.etree.ElementDefaultClassLookup(
+        element=lxml.html.HtmlElement,
+        comment=lxml.html.HtmlComment,
+        pi=lxml.html.HtmlProcessingInstruction,
+        entity=lxml.html.HtmlEntity,
+    )
+)
+
+
+def _lxml_tree(source: str) -> lxml.html.HtmlElement | str:
+    """The lean document parsed for trafilatura (the string itself if lxml refuses it)."""
+    try:
+        return lxml.html.document_fromstring(
+            source.encode("utf-8", "surrogatepass"), parser=_LXML_PARSER
+        )
+    except (lxml.etree.ParserError, ValueError) as exc:
+        logger.debug("lxml refused the lean document (%s): trafilatura parses it", exc)
+        return source
+
+
 def _body_text(source: str, url: str | None, include_tables: bool, fast: bool) -> str:
     """trafilatura's body text ('' when it finds none), one block per line."""
     try:
         doc = trafilatura.bare_extraction(
-            source,
+            _lxml_tree(source),
             url=url,
             fast=fast,
             include_comments=False,
