@@ -73,8 +73,22 @@ class FetchConfig:
     #: Concurrent requests overall (batches and crawls).
     concurrency: int = 8
     #: Networks (CIDR) a request may reach even though the address policy
-    #: forbids them by default (loopback, private, link-local...).
+    #: forbids them by default (loopback, private, link-local...).  A cloud
+    #: metadata address is reached only when a network names it alone (/32, /128).
     allow_networks: tuple[str, ...] = ()
+    #: Cap on the response headers in bytes (names and values); more is HeadersTooLarge.
+    max_header_bytes: int = 64 * 1024
+    #: Longest URL fetched, redirects included, in characters; longer is InvalidURL.
+    max_url_length: int = 8192
+    #: Retries one host may spend before it has earned more: each retry costs
+    #: one, each request that needed none earns back ``retry_budget_ratio``.
+    #: A host that keeps failing then gets one attempt per fetch, not four.
+    retry_budget: int = 10
+    #: Retry budget earned back per request to a host that needed no retry.
+    retry_budget_ratio: float = 0.2
+    #: Total deadline in seconds for fetching one robots.txt (at most half of
+    #: ``timeout``); running out means "disallow for now", as RFC 9309 says.
+    robots_timeout: float = 10.0
 
 
 @dataclass(frozen=True, slots=True)

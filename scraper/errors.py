@@ -9,14 +9,18 @@ The CLI maps the whole tree to exit codes and, in JSON Lines output, to
     ├── InputError                an input file or stdin that cannot be read
     ├── FetchError                anything that stops a fetch (has ``.url``)
     │   ├── NetworkError          connection refused / reset, DNS failure, TLS
+    │   │   └── TruncatedBody     the body ended before its Content-Length (or its end)
     │   ├── DeadlineExceeded      the total deadline of a fetch ran out
     │   ├── HTTPStatusError       a final 4xx / 5xx answer (has ``.status``)
     │   │   └── RetryLaterError   429 / 503 whose Retry-After is too far away
     │   ├── TooManyRedirects      redirect limit reached, or a redirect loop
     │   ├── BodyTooLarge          decoded body over the size cap
+    │   ├── HeadersTooLarge       response headers over the header cap
+    │   ├── ContentEncodingError  a body that does not decode as its Content-Encoding says
     │   ├── UnsupportedContent    PDF, image or other non-HTML body
     │   ├── RobotsDisallowed      robots.txt forbids the URL for our agent
-    │   └── BlockedAddress        the address policy refused the host
+    │   ├── BlockedAddress        the address policy refused the host
+    │   └── InvalidURL            a malformed URL, or one over the URL length cap
     ├── ExtractionError           the page could not be turned into an article
     │   ├── NoArticleError        the page holds no article (shell, wall, login)
     │   └── FeedError             a sitemap or feed that cannot be read safely
@@ -33,13 +37,16 @@ __all__ = [
     "BlockedAddress",
     "BodyTooLarge",
     "ConfigError",
+    "ContentEncodingError",
     "DeadlineExceeded",
     "ExtractionError",
     "FeedError",
     "FeedTooLarge",
     "FetchError",
     "HTTPStatusError",
+    "HeadersTooLarge",
     "InputError",
+    "InvalidURL",
     "NetworkError",
     "NoArticleError",
     "RetryLaterError",
@@ -48,6 +55,7 @@ __all__ = [
     "StoreError",
     "StoreLocked",
     "TooManyRedirects",
+    "TruncatedBody",
     "UnsupportedContent",
 ]
 
@@ -74,6 +82,13 @@ class FetchError(ScraperError):
 
 class NetworkError(FetchError):
     """The connection failed: DNS, refused, reset, TLS, or a read timeout."""
+
+
+class TruncatedBody(NetworkError):
+    """The body ended early: fewer bytes than its Content-Length, a chunked body
+    without its last chunk, a compressed stream cut short, or a connection reset
+    while the body was read.  Retried like other connection errors.
+    """
 
 
 class DeadlineExceeded(FetchError):
@@ -108,6 +123,19 @@ class TooManyRedirects(FetchError):
 
 class BodyTooLarge(FetchError):
     """The decoded body grew past the size cap (``--max-size``)."""
+
+
+class HeadersTooLarge(FetchError):
+    """The response headers are larger than ``FetchConfig.max_header_bytes``
+    (or than the HTTP parser's own hard limit): not a page anyone should serve.
+    """
+
+
+class ContentEncodingError(FetchError):
+    """The body does not decode as its ``Content-Encoding`` says (broken gzip,
+    deflate, brotli or zstd data), or names an encoding we do not know, or
+    stacks more encodings than we decode.  Not retried: the server is broken.
+    """
 
 
 class UnsupportedContent(FetchError):

@@ -48,6 +48,8 @@ def _executable() -> str:
 
 
 SCRAPER = _executable()
+#: The flag that lets the CLI reach our test server (loopback is refused by default).
+ALLOW_LOOPBACK = ("--allow-network", "127.0.0.1/32")
 
 
 def _env() -> dict[str, str]:
@@ -321,7 +323,9 @@ def test_extract_url(site: TestServer, tmp_path: Path):
     url = site.url("/private/it-wordpress-news.html")
     listing = tmp_path / "urls.txt"
     listing.write_text(f"# from a crawl\n{url}\n", encoding="utf-8")
-    proc = run("extract", "--input-file", listing, "--ignore-robots", "--format", "json")
+    proc = run(
+        "extract", "--input-file", listing, "--ignore-robots", "--format", "json", *ALLOW_LOOPBACK
+    )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert (data["input"], data["url"]) == (url, url)
@@ -335,7 +339,7 @@ def test_extract_url(site: TestServer, tmp_path: Path):
 @pytest.mark.slow  # the per-host delay (1 s) separates robots.txt and each request
 def test_extract_urls_with_failures(site: TestServer):
     go, private, missing = site.url("/go/es"), site.url("/private/pl.html"), site.url("/nope")
-    proc = run("extract", go, private, missing, "--format", "jsonl")
+    proc = run("extract", go, private, missing, "--format", "jsonl", *ALLOW_LOOPBACK)
     assert proc.returncode == 1, proc.stderr
     ok, blocked, absent = (json.loads(line) for line in proc.stdout.splitlines())
     assert ok["input"] == go
@@ -361,7 +365,16 @@ def _interrupt(site: TestServer, *, group: bool) -> tuple[int, str]:
     """
     site.route("/slow", Reply(200, b"<p>late</p>", [("Content-Type", "text/html")], delay=30))
     proc = subprocess.Popen(
-        [SCRAPER, "extract", str(PL_PAGE), site.url("/slow"), "--ignore-robots", "-f", "jsonl"],
+        [
+            SCRAPER,
+            "extract",
+            str(PL_PAGE),
+            site.url("/slow"),
+            "--ignore-robots",
+            "-f",
+            "jsonl",
+            *ALLOW_LOOPBACK,
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=ROOT,

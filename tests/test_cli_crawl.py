@@ -34,7 +34,7 @@ from tests.scraper.crawlsite import CONFIG, Site, article_html, crawl, listing_h
 from tests.servers import TestServer
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = ["--delay", "0", "--timeout", "2"]
+FLAGS = ["--delay", "0", "--timeout", "2", "--allow-network", "127.0.0.1/32"]
 
 
 def _executable() -> str:
@@ -85,7 +85,8 @@ def write_job(directory: Path, name: str, server: TestServer, every: str = "1h")
     path.write_text(
         f'[job]\nname = "{name}"\nseeds = ["{server.url("/")}"]\n'
         f'output = "{name}.jsonl"\nevery = "{every}"\n'
-        "[politeness]\ndelay = 0\ntimeout = 2\n",
+        "[politeness]\ndelay = 0\ntimeout = 2\n"
+        'allow_networks = ["127.0.0.1/32"]\n',  # the test server (loopback is refused by default)
         encoding="utf-8",
     )
     return path

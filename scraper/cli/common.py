@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from scraper.config import Config, FetchConfig
 from scraper.errors import ConfigError
+from scraper.fetching.addresses import parse_networks
 
 if TYPE_CHECKING:
     from scraper.crawling.jobs import Job
@@ -90,6 +91,14 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _network(text: str) -> str:
+    try:
+        (network,) = parse_networks([text])
+    except ConfigError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return str(network)
+
+
 def add_verbosity_flags(parser: argparse.ArgumentParser) -> None:
     """``-v``/``-q``, counted."""
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
@@ -132,6 +141,15 @@ def add_fetch_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--cookie", action="append", default=[], metavar="NAME=VALUE", help="cookie (repeatable)"
     )
+    group.add_argument(
+        "--allow-network",
+        action="append",
+        default=[],
+        type=_network,
+        metavar="CIDR",
+        help="let fetches reach this network although it is loopback, private or "
+        "link-local (refused by default), e.g. 10.0.0.0/8 (repeatable)",
+    )
 
 
 def _pairs(items: list[str], sep: str, what: str) -> tuple[tuple[str, str], ...]:
@@ -165,6 +183,8 @@ def config_from_flags(args: argparse.Namespace, base: Config | None = None) -> C
         changes["headers"] = _pairs(args.header, ":", "header")
     if getattr(args, "cookie", None):
         changes["cookies"] = _pairs(args.cookie, "=", "cookie")
+    if getattr(args, "allow_network", None):
+        changes["allow_networks"] = tuple(args.allow_network)
     return dataclasses.replace(cfg, fetch=dataclasses.replace(fetch, **changes))  # type: ignore[arg-type]
 
 

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from cleaners.config import CleanerConfig
 from scraper.config import Config, FetchConfig
 from scraper.errors import ConfigError
+from scraper.fetching.addresses import parse_networks
 
 __all__ = ["DEFAULT_STORE", "Job", "load_job", "parse_duration", "quick_job"]
 
@@ -241,6 +242,10 @@ def _fetch_config(reader: _Reader, base: FetchConfig) -> FetchConfig:
         changes["user_agent"] = agent
     allow = reader.strings("allow_networks")
     if allow:
+        try:
+            parse_networks(allow)
+        except ConfigError as exc:
+            raise reader.fail("allow_networks", str(exc)) from None
         changes["allow_networks"] = allow
     reader.check_unknown()
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]

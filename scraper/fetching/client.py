@@ -5,13 +5,19 @@ Usage::
     async with Fetcher(config) as fetcher:
         page = await fetcher.fetch("https://example.org/")
 
-One fetch is: for each redirect hop, check the scheme and robots.txt, send
-the request (retried on timeouts, connection errors, 429 and 5xx), pass the
-connected address to the address policy, and either follow the ``Location``
-or stream the body under the size cap, gate its type and decode it.  All of
-it -- connecting, waiting for headers, reading, redirects and the waits
-between retries -- runs under one deadline (``FetchConfig.timeout``), so a
-server trickling a byte a second cannot hold us past it.
+One fetch is: for each redirect hop, check the scheme, the URL's length and
+robots.txt, send the request (retried on timeouts, connection errors, 429 and
+5xx, within the host's retry budget) through a transport that connects only
+to addresses the address policy allows, and either follow the ``Location``
+or stream the raw body through our own bounded decompression under the size
+cap, gate its type and decode its characters.  All of it -- resolving,
+connecting, waiting for headers, reading, redirects and the waits between
+retries -- runs under one deadline (``FetchConfig.timeout``), so a server
+trickling a byte a second cannot hold us past it.
+
+The fetcher does not follow ``<meta http-equiv="refresh">`` (nor JavaScript
+redirects): the page that carries one is the page returned, so there is no
+meta-refresh loop to detect.
 
 httpx errors are mapped to the :mod:`scraper.errors` tree here, at the
 boundary; nothing httpx-specific escapes.
@@ -27,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Final, Self
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -35,12 +42,17 @@ from scraper.errors import (
     BodyTooLarge,
     DeadlineExceeded,
     FetchError,
+    HeadersTooLarge,
     HTTPStatusError,
+    InvalidURL,
     TooManyRedirects,
+    TruncatedBody,
 )
+from scraper.fetching.addresses import NetworkPolicy, Resolver, SystemResolver
 from scraper.fetching.charset import decode_document
 from scraper.fetching.content import check_content, check_declared
-from scraper.fetching.httpx_errors import map_httpx_error
+from scraper.fetching.decoding import BodyDecoder, content_encodings
+from scraper.fetching.httpx_errors import map_body_error, map_httpx_error
 from scraper.fetching.redirects import (
     REDIRECT_STATUSES,
     AddressPolicy,
@@ -48,6 +60,8 @@ from scraper.fetching.redirects import (
     check_scheme,
     cookie_header,
     drain,
+    keep_location,
+    location,
     may_send_credentials,
     peer_address,
     redirect_method,
@@ -57,12 +71,14 @@ from scraper.fetching.redirects import (
 from scraper.fetching.retry import (
     RETRY_AFTER_STATUSES,
     Retryable,
+    RetryBudget,
     check_retry_after,
     make_retrying,
     parse_retry_after,
     retryable_status,
 )
 from scraper.fetching.robots import RobotsCache
+from scraper.fetching.transport import GuardedTransport, environment_proxies
 from scraper.models import Page
 
 __all__ = ["AddressPolicy", "Fetcher"]
@@ -97,8 +113,22 @@ class Fetcher:
 
     ``robots`` replaces the RobotsCache the fetcher would build on its own
     client (share one between fetchers, or pre-load it in tests).
-    ``address_policy`` is called on every hop, robots.txt included, with the
-    host and the IP connected to; it raises :class:`BlockedAddress` to refuse.
+
+    ``address_policy`` decides which addresses may be reached (default: a
+    :class:`~scraper.fetching.addresses.NetworkPolicy` built from
+    ``config.allow_networks``, which refuses loopback, private, link-local,
+    metadata... addresses); it raises :class:`BlockedAddress` to refuse.
+    ``resolver`` turns host names into addresses (default: the system's).
+
+    ``transport`` replaces the default :class:`GuardedTransport`.  A
+    GuardedTransport you build yourself enforces the policy and resolver it
+    was built with.  Any other transport (httpx-aiohttp...) connects on its
+    own, so the fetcher checks each hop itself: the host's resolved
+    addresses before the request, the connected address once known -- and a
+    transport that does not report it (``network_stream`` extension) fails
+    closed with BlockedAddress.  See HopGuard.  Environment proxies are only
+    used with the default transport.
+
     The constructor does no I/O: the client is made on ``__aenter__`` and
     closed on ``__aexit__``.  One Fetcher may run many fetches concurrently.
     """
@@ -109,13 +139,22 @@ class Fetcher:
         *,
         robots: RobotsCache | None = None,
         address_policy: AddressPolicy | None = None,
+        resolver: Resolver | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._config = config
         self._given_robots = robots
         self._robots = robots
-        self._policy = address_policy
+        self._policy: AddressPolicy = (
+            address_policy if address_policy is not None else NetworkPolicy.from_config(config)
+        )
+        self._resolver: Resolver = resolver if resolver is not None else SystemResolver()
         self._transport = transport
+        # Hops through a transport we did not build are guarded by HopGuard.
+        self._hop_policy = (
+            None if transport is None or isinstance(transport, GuardedTransport) else self._policy
+        )
+        self._budget = RetryBudget(config)
         self._client: httpx.AsyncClient | None = None
 
     async def __aenter__(self) -> Self:
@@ -123,7 +162,12 @@ class Fetcher:
             raise RuntimeError("this Fetcher is already open")
         self._client = self._make_client()
         if self._robots is None:
-            self._robots = RobotsCache(self._config, self._client, address_policy=self._policy)
+            self._robots = RobotsCache(
+                self._config,
+                self._client,
+                address_policy=self._hop_policy,
+                resolver=self._resolver,
+            )
         return self
 
     async def __aexit__(
@@ -149,24 +193,42 @@ class Fetcher:
         # after another), so twice the overall concurrency leaves room for
         # robots.txt requests.  Waiting for the pool counts against the deadline.
         pool = max(1, cfg.concurrency) * 2
+        limits = httpx.Limits(
+            max_connections=pool,
+            max_keepalive_connections=pool,
+            keepalive_expiry=_KEEPALIVE_EXPIRY,
+        )
+        transport = self._transport
+        mounts: dict[str, httpx.AsyncBaseTransport | None] = {}
+        if transport is None:
+            transport = GuardedTransport(
+                cfg, policy=self._policy, resolver=self._resolver, limits=limits
+            )
+            # httpx mounts environment proxies only without a custom transport,
+            # and ours is one: mount them ourselves, guarded the same way.
+            for pattern, proxy in (environment_proxies() if cfg.trust_env else {}).items():
+                mounts[pattern] = None if proxy is None else self._proxied(proxy, limits)
         return httpx.AsyncClient(
             http2=cfg.http2,
             trust_env=cfg.trust_env,
             verify=cfg.verify,
             headers={"User-Agent": cfg.user_agent, "Accept": accept},
             follow_redirects=False,
+            event_hooks={"response": [keep_location]},
             timeout=httpx.Timeout(
                 connect=cfg.connect_timeout,
                 read=cfg.read_timeout,
                 write=cfg.read_timeout,
                 pool=None,
             ),
-            limits=httpx.Limits(
-                max_connections=pool,
-                max_keepalive_connections=pool,
-                keepalive_expiry=_KEEPALIVE_EXPIRY,
-            ),
-            transport=self._transport,
+            limits=limits,
+            transport=transport,
+            mounts=mounts,
+        )
+
+    def _proxied(self, proxy: str, limits: httpx.Limits) -> GuardedTransport:
+        return GuardedTransport(
+            self._config, policy=self._policy, resolver=self._resolver, limits=limits, proxy=proxy
         )
 
     async def fetch(self, url: str, *, headers: dict[str, str] | None = None) -> Page:
@@ -177,10 +239,11 @@ class Fetcher:
         here for a conditional GET, and a ``304 Not Modified`` answer then comes
         back as a Page with status 304 and an empty body (not an error).
 
-        Raises a :class:`FetchError` subclass: DeadlineExceeded, NetworkError,
-        HTTPStatusError (RetryLaterError), TooManyRedirects, BodyTooLarge,
-        UnsupportedContent, RobotsDisallowed or BlockedAddress (which is also
-        raised for a URL or redirect that is not http or https).
+        Raises a :class:`FetchError` subclass: DeadlineExceeded, NetworkError
+        (TruncatedBody), HTTPStatusError (RetryLaterError), TooManyRedirects,
+        BodyTooLarge, HeadersTooLarge, ContentEncodingError,
+        UnsupportedContent, RobotsDisallowed, BlockedAddress (which is also
+        raised for a URL or redirect that is not http or https) or InvalidURL.
         """
         client = self._client
         if client is None:
@@ -191,6 +254,10 @@ class Fetcher:
         try:
             async with asyncio.timeout_at(deadline):
                 page = await self._follow(client, url, deadline, headers or {})
+        except FetchError as exc:
+            if exc.url is None:  # raised where only the host was known (address policy)
+                exc.url = url
+            raise
         except TimeoutError as exc:
             raise DeadlineExceeded(
                 f"fetching {url} took longer than the {self._config.timeout:g} s deadline; "
@@ -206,7 +273,8 @@ class Fetcher:
     ) -> Page:
         """Walk the redirect chain hop by hop and build the Page of the last one."""
         counts: Counter[str] = Counter()
-        current = _normalize(url)
+        max_length = self._config.max_url_length
+        current = _normalize(url, max_length)
         method = "GET"
         hops = [current]
         seen = {(current, _cookie_state(client))}
@@ -217,7 +285,7 @@ class Fetcher:
             hop = await self._request(client, method, current, url, deadline, counts, extra)
             if isinstance(hop, _Final):
                 break
-            target = _normalize(redirect_target(current, hop.location))
+            target = _normalize(redirect_target(current, hop.location), max_length)
             if len(hops) > self._config.max_redirects:
                 raise TooManyRedirects(
                     f"{url} redirected more than {self._config.max_redirects} times; "
@@ -273,8 +341,14 @@ class Fetcher:
         headers += list(extra.items())
         trusted = may_send_credentials(first_url, url)
 
+        host = urlsplit(url).hostname or ""
+        attempts = 0
+
         async def attempt() -> _Redirect | _Final:
-            guard = HopGuard(self._policy, url)
+            nonlocal attempts
+            attempts += 1
+            guard = HopGuard(self._hop_policy, self._resolver, url)
+            await guard.preflight()
             request = client.build_request(
                 method, url, headers=headers, extensions=guard.extensions
             )
@@ -287,16 +361,27 @@ class Fetcher:
                 response = await client.send(request, stream=True)
                 try:
                     guard.check_response(response)
-                    return await self._read(response, url, remaining)
+                    result = await self._read(response, url, remaining)
                 finally:
                     await response.aclose()
             except httpx.HTTPError as exc:
                 mapped = map_httpx_error(exc, url)
                 if isinstance(mapped, Retryable):
                     mapped.error.__cause__ = exc  # kept when it is raised after the last retry
+                elif attempts == 1:
+                    self._budget.earn(host)  # the host answered; the request was the problem
                 raise mapped from exc
+            except FetchError:
+                if attempts == 1:
+                    self._budget.earn(host)
+                raise
+            if attempts == 1:
+                self._budget.earn(host)
+            return result
 
-        retrying = make_retrying(self._config, remaining=remaining, counts=counts, url=url)
+        retrying = make_retrying(
+            self._config, remaining=remaining, counts=counts, url=url, budget=self._budget
+        )
         result: _Redirect | _Final = await retrying(attempt)
         return result
 
@@ -306,11 +391,19 @@ class Fetcher:
         """Judge one response: redirect, retryable, error, or a body to read."""
         cfg = self._config
         address = peer_address(response)
+        head_size = sum(len(name) + len(value) + 4 for name, value in response.headers.raw)
+        if head_size > cfg.max_header_bytes:
+            raise HeadersTooLarge(
+                f"{url} sent {head_size} bytes of response headers, over the "
+                f"{cfg.max_header_bytes} byte cap (FetchConfig.max_header_bytes); "
+                "the server is broken or hostile",
+                url=url,
+            )
         status = response.status_code
-        location = response.headers.get("location")
-        if status in REDIRECT_STATUSES and location:
+        target = location(response)
+        if status in REDIRECT_STATUSES and target:
             await drain(response)
-            return _Redirect(status, location)
+            return _Redirect(status, target)
         if status == 304:
             # Only a conditional GET gets this: "what you have is current".
             # No body, no content type to gate: the caller keeps its copy.
@@ -332,28 +425,29 @@ class Fetcher:
 
         content_type = response.headers.get("content-type")
         check_declared(content_type, cfg.accept_types, url)
-        encoded = response.headers.get("content-encoding", "").strip().lower()
-        declared_size = response.headers.get("content-length", "")
+        codings = content_encodings(response.headers)
+        declared_size = response.headers.get("content-length", "").strip()
         # Without content-encoding the decoded size is known up front.
-        unencoded = encoded in ("", "identity")
-        if unencoded and declared_size.isdigit() and int(declared_size) > cfg.max_size:
+        if not codings and declared_size.isdigit() and int(declared_size) > cfg.max_size:
             raise _too_large(url, cfg.max_size, f"Content-Length is {declared_size}")
-        content = await _read_capped(response, url, cfg.max_size)
+        content = await _read_capped(response, url, cfg.max_size, codings)
         kind = check_content(content, content_type, cfg.accept_types, url)
         headers = {name.lower(): value for name, value in response.headers.items()}
         return _Final(status, headers, content, kind, address)
 
 
-async def _read_capped(response: httpx.Response, url: str, cap: int) -> bytes:
-    """The decoded body, stopping as soon as it grows past ``cap`` bytes."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > cap:
-            raise _too_large(url, cap, f"more than {size} bytes read")
-        chunks.append(chunk)
-    return b"".join(chunks)
+async def _read_capped(response: httpx.Response, url: str, cap: int, codings: list[str]) -> bytes:
+    """The decoded body, decompressed by us in bounded steps, stopping past ``cap`` bytes."""
+    decoder = BodyDecoder(codings, cap, url)
+    try:
+        async for chunk in response.aiter_raw():
+            decoder.feed(chunk)
+    except httpx.HTTPError as exc:
+        raise map_body_error(exc, url) from exc
+    try:
+        return decoder.finish()
+    except TruncatedBody as exc:  # a compressed stream cut short: as retryable as a reset
+        raise Retryable(exc, "truncated") from exc
 
 
 def _too_large(url: str, cap: int, detail: str) -> BodyTooLarge:
@@ -372,13 +466,19 @@ def _status_error(response: httpx.Response, url: str) -> HTTPStatusError:
     )
 
 
-def _normalize(url: str) -> str:
+def _normalize(url: str, max_length: int) -> str:
     """httpx's normal form of ``url`` (IDNA host, default path) so loops compare equal."""
+    if len(url) > max_length:
+        raise InvalidURL(
+            f"{url[:80]}... is {len(url)} characters long, over the {max_length} character "
+            "cap (FetchConfig.max_url_length); such URLs are traps or broken links",
+            url=url[:max_length],
+        )
     check_scheme(url)
     try:
         return str(httpx.URL(url))
     except httpx.InvalidURL as exc:
-        raise FetchError(f"{url!r} is not a valid URL ({exc})", url=url) from exc
+        raise InvalidURL(f"{url!r} is not a valid URL ({exc})", url=url) from exc
 
 
 def _cookie_state(client: httpx.AsyncClient) -> tuple[tuple[str, str, str, str], ...]:

@@ -14,7 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from scraper.errors import BlockedAddress, FetchError
+from scraper.errors import BlockedAddress, InvalidURL, NetworkError
+from scraper.fetching.addresses import Resolver, resolve_addresses
 
 __all__ = [
     "REDIRECT_STATUSES",
@@ -24,6 +25,8 @@ __all__ = [
     "check_scheme",
     "cookie_header",
     "drain",
+    "keep_location",
+    "location",
     "may_send_credentials",
     "origin",
     "peer_address",
@@ -34,10 +37,12 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Called once per request (each redirect hop, robots.txt included) with the
-#: URL's host and the IP actually connected to (None when the transport cannot
-#: tell); see HopGuard for when.  It raises :class:`BlockedAddress` to refuse
-#: the hop; its return value is ignored.
+#: Decides whether a host may be reached at an address: called with the URL's
+#: host and an IP address (None when a custom transport cannot tell where it
+#: connected), it raises :class:`BlockedAddress` to refuse; its return value is
+#: ignored.  The default is :class:`scraper.fetching.addresses.NetworkPolicy`.
+#: The default transport calls it for each address before connecting to it;
+#: HopGuard calls it for hops sent through a custom transport.
 AddressPolicy = Callable[[str, str | None], None]
 
 #: Statuses we follow.  Other 3xx (300, 304...) are final answers.
@@ -69,7 +74,7 @@ def check_scheme(url: str) -> None:
     if parts.scheme.lower() not in _SCHEMES:
         raise BlockedAddress(f"only http and https URLs are fetched, not {url!r}", url=url)
     if not parts.hostname:
-        raise FetchError(f"{url!r} has no host; give a full URL such as https://host/path", url=url)
+        raise InvalidURL(f"{url!r} has no host; give a full URL such as https://host/path", url=url)
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
@@ -146,6 +151,30 @@ def redirect_method(method: str, status: int) -> str:
     return method
 
 
+#: Where keep_location() puts a redirect's Location header.
+_LOCATION_KEY: Final = "tidyscrape.location"
+
+
+async def keep_location(response: httpx.Response) -> None:
+    """Response hook: take a redirect's ``Location`` out of httpx's hands.
+
+    httpx builds the next request of every redirect even when it does not
+    follow it, and a ``Location`` it cannot parse (``data:...``, a bad host)
+    then fails the whole response with a transport error.  We follow
+    redirects ourselves, so the header moves to an extension that
+    :func:`location` reads, and our own checks name the real problem.
+    """
+    if response.has_redirect_location:
+        response.extensions[_LOCATION_KEY] = response.headers["location"]
+        del response.headers["location"]
+
+
+def location(response: httpx.Response) -> str | None:
+    """The ``Location`` of a response (moved aside by keep_location, or still in place)."""
+    moved = response.extensions.get(_LOCATION_KEY)
+    return moved if isinstance(moved, str) else response.headers.get("location")
+
+
 def redirect_target(url: str, location: str) -> str:
     """The absolute URL a ``Location`` header points to, fragment dropped.
 
@@ -159,26 +188,53 @@ def redirect_target(url: str, location: str) -> str:
 
 
 class HopGuard:
-    """Applies the address policy to one request exactly once.
+    """Applies the address policy to one request sent through a custom transport.
 
-    On a new connection the policy runs as soon as TCP is connected (an
-    httpcore trace event), before a byte of the request is sent, so a refused
-    address never receives the request.  On a reused keep-alive connection
-    there is no connect event, and the policy runs on the response instead,
-    with the address of the stream it came on.  Either way the address is
-    the one actually connected to (after DNS), read from the network stream's
-    ``server_addr``.  Behind a proxy it is the proxy's address.
+    The default transport (transport.py) checks every connection itself,
+    before it opens; a transport we did not build (``Fetcher(transport=...)``)
+    connects on its own, so the fetcher guards each hop in two steps:
+
+    1. ``preflight()``: the host's addresses (through the resolver; a literal
+       is read, never resolved) must all pass, before any request is sent --
+       a name resolving inward never gets a socket;
+    2. the address actually connected to: for httpcore-based transports as
+       soon as TCP is connected (a trace event), before a byte is sent;
+       otherwise on the response (``check_response``), from the stream's
+       ``server_addr``.  A transport that reports no address gives ``None``,
+       which the default policy refuses: we fail closed.
+
+    Step 2 catches a name that answers differently to the transport's own
+    lookup (DNS rebinding), but for a transport without trace events only
+    after the request was sent.  A guard without a policy does nothing.
     """
 
-    def __init__(self, policy: AddressPolicy | None, url: str) -> None:
+    def __init__(self, policy: AddressPolicy | None, resolver: Resolver, url: str) -> None:
         self._policy = policy
-        self._host = urlsplit(url).hostname or ""
+        self._resolver = resolver
+        parts = urlsplit(url)
+        self._host = parts.hostname or ""
+        try:
+            port = parts.port
+        except ValueError:  # not a number: httpx refuses the URL later
+            port = None
+        self._port = port or _DEFAULT_PORTS.get(parts.scheme.lower(), 80)
         self._checked = False
 
     @property
     def extensions(self) -> dict[str, Any]:
         """Request extensions that hook the connect event (empty without a policy)."""
         return {} if self._policy is None else {"trace": self._trace}
+
+    async def preflight(self) -> None:
+        """Refuse the hop before sending when any address of its host is refused."""
+        if self._policy is None:
+            return
+        try:
+            addresses = await resolve_addresses(self._resolver, self._host, self._port)
+        except OSError as exc:
+            raise NetworkError(f"cannot resolve {self._host}: {exc}", url=None) from exc
+        for address in addresses:
+            self._policy(self._host, address)
 
     async def _trace(self, event: str, info: dict[str, Any]) -> None:
         if self._policy is None or event != "connection.connect_tcp.complete":

@@ -17,6 +17,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from typing import Final, NoReturn
+from urllib.parse import urlsplit
 
 from tenacity import (
     AsyncRetrying,
@@ -30,6 +31,7 @@ from scraper.errors import FetchError, HTTPStatusError, RetryLaterError
 
 __all__ = [
     "RETRY_AFTER_STATUSES",
+    "RetryBudget",
     "Retryable",
     "check_retry_after",
     "make_retrying",
@@ -121,21 +123,73 @@ def check_retry_after(failure: Retryable, config: FetchConfig, remaining: float)
         raise _retry_later(failure, f"beyond this fetch's deadline ({remaining:.1f} s left)")
 
 
+class RetryBudget:
+    """Per-host retry allowance for one Fetcher.  THIS CLASS HOLDS STATE.
+
+    Each host starts with ``FetchConfig.retry_budget`` tokens; a retry spends
+    one, and a request that needed no retry earns back
+    ``retry_budget_ratio`` (never above the start).  A host that fails every
+    request soon gets one attempt per fetch instead of ``retries + 1``, so a
+    dead host cannot take the time meant for the others; a healthy host with
+    the odd 503 never runs out.  (The idea is Finagle's retry budget and
+    gRPC's retry throttling.)  Hosts back at the full allowance are forgotten,
+    so the table stays small.
+    """
+
+    def __init__(self, config: FetchConfig) -> None:
+        self._capacity = float(max(0, config.retry_budget))
+        self._ratio = max(0.0, config.retry_budget_ratio)
+        self._tokens: dict[str, float] = {}
+
+    def spend(self, host: str) -> bool:
+        """Take one retry for ``host``; False when its budget is spent."""
+        tokens = self._tokens.get(host, self._capacity)
+        if tokens < 1.0:
+            return False
+        self._tokens[host] = tokens - 1.0
+        return True
+
+    def earn(self, host: str) -> None:
+        """``host`` answered without needing a retry: give some budget back."""
+        tokens = self._tokens.get(host)
+        if tokens is None:
+            return  # already at the full allowance
+        tokens += self._ratio
+        if tokens >= self._capacity:
+            del self._tokens[host]
+        else:
+            self._tokens[host] = tokens
+
+    def left(self, host: str) -> float:
+        """Retries ``host`` may still spend."""
+        return self._tokens.get(host, self._capacity)
+
+
+def _with_hint(error: FetchError, hint: str) -> FetchError:
+    """``error`` with ``hint`` appended to its message (the same object)."""
+    error.args = (f"{error.args[0] if error.args else ''}; {hint}",)
+    return error
+
+
 def make_retrying(
     config: FetchConfig,
     *,
     remaining: Callable[[], float],
     counts: Counter[str],
     url: str,
+    budget: RetryBudget | None = None,
 ) -> AsyncRetrying:
     """The tenacity policy for one request under a deadline.
 
     ``remaining()`` gives the seconds left before the fetch's deadline: a wait
     that would not fit stops the retries and raises the last error now,
     rather than sleeping into a DeadlineExceeded.  Retries are counted by
-    reason into ``counts``.
+    reason into ``counts``.  With a ``budget``, each retry also spends one
+    of the host's tokens, and none is made once they are gone.
     """
     backoff = wait_random_exponential(multiplier=config.backoff, max=config.backoff_max)
+    host = (urlsplit(url).hostname or "").lower()
+    spent = False  # the budget, not the retry count, stopped us
 
     def wait(state: RetryCallState) -> float:
         failure = _failure(state)
@@ -144,9 +198,16 @@ def make_retrying(
         return float(backoff(state))
 
     def stop(state: RetryCallState) -> bool:
+        nonlocal spent
         if state.attempt_number > config.retries:
             return True
-        return (state.upcoming_sleep or 0.0) >= remaining()
+        if (state.upcoming_sleep or 0.0) >= remaining():
+            return True
+        if budget is not None and not budget.spend(host):
+            spent = True
+            logger.info("not retrying %s: the retry budget of %s is spent", url, host)
+            return True
+        return False
 
     def before_sleep(state: RetryCallState) -> None:
         failure = _failure(state)
@@ -167,6 +228,9 @@ def make_retrying(
             raise FetchError(f"fetching {url} failed", url=url)
         if failure.retry_after is not None:
             raise _retry_later(failure, "and no retry is left") from failure.error
+        if spent:
+            hint = f"not retried: {host} failed too often lately (its retry budget is spent)"
+            raise _with_hint(failure.error, hint)
         raise failure.error
 
     return AsyncRetrying(

@@ -7,11 +7,19 @@ limit), or after a few minutes when robots.txt could not be read.
 
 What the answer is, per RFC 9309 section 2.3.1:
 
-* 2xx: parse it (a UTF-8 BOM stripped, only the first 500 KiB read);
+* 2xx: parse it (a UTF-8 BOM stripped, only the first 500 KiB read, after
+  decompression, which is bounded as for pages); lines that do not parse
+  are skipped, the others kept;
 * up to five redirects are followed, then robots.txt counts as unavailable;
 * 4xx (unavailable): everything is allowed;
-* 429, 5xx, timeouts and connection errors (unreachable): everything is
-  disallowed, for now; the short expiry lets a later fetch try again.
+* 429, 5xx, timeouts, connection errors and bodies that do not decompress
+  (unreachable): everything is disallowed, for now; the short expiry lets a
+  later fetch try again.
+
+Downloading one robots.txt has its own total deadline,
+``FetchConfig.robots_timeout`` but at most half the fetch's ``timeout``, so
+that a trickling robots.txt ends in "disallowed for now" (RFC 9309 treats a
+timeout as unreachable) rather than in the page fetch's DeadlineExceeded.
 
 The agent matched is the product token of ``FetchConfig.user_agent``
 ("tidyscrape" in "tidyscrape/0.1 (+https://...)").
@@ -32,13 +40,16 @@ import httpx
 from protego import Protego
 
 from scraper.config import FetchConfig
-from scraper.errors import FetchError, RobotsDisallowed
+from scraper.errors import ContentEncodingError, FetchError, NetworkError, RobotsDisallowed
+from scraper.fetching.addresses import Resolver, SystemResolver
+from scraper.fetching.decoding import BodyDecoder, CapReached, content_encodings
 from scraper.fetching.redirects import (
     REDIRECT_STATUSES,
     AddressPolicy,
     HopGuard,
     check_scheme,
     drain,
+    location,
     redirect_target,
 )
 
@@ -99,8 +110,10 @@ class RobotsCache:
     """robots.txt answers per origin, fetched through the caller's client.
 
     Robots requests are not themselves checked against robots.txt; they pass
-    the address policy like every other hop.  Concurrent questions about one
-    origin share one download.
+    the address policy like every other hop (the client's transport applies
+    it; ``address_policy`` and ``resolver`` are for a client whose transport
+    does not, see HopGuard).  Concurrent questions about one origin share one
+    download.
     """
 
     def __init__(
@@ -109,10 +122,13 @@ class RobotsCache:
         client: httpx.AsyncClient,
         *,
         address_policy: AddressPolicy | None = None,
+        resolver: Resolver | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._policy = address_policy
+        self._resolver: Resolver = resolver if resolver is not None else SystemResolver()
+        self._timeout = max(0.0, min(config.robots_timeout, config.timeout / 2))
         self._clock = clock
         self._agent = product_token(config.user_agent)
         self._rules: dict[str, _Rules] = {}
@@ -168,6 +184,15 @@ class RobotsCache:
         return _Rules(None, allow_all, why, self._clock() + ttl)
 
     async def _load(self, url: str) -> _Rules:
+        try:
+            async with asyncio.timeout(self._timeout):
+                return await self._download(url)
+        except TimeoutError:
+            logger.info("robots.txt %s took longer than %.1f s", url, self._timeout)
+            why = f"robots.txt of {url} timed out (over {self._timeout:g} s)"
+            return self._verdict(False, why, _UNREACHABLE_TTL)
+
+    async def _download(self, url: str) -> _Rules:
         first = url
         for _ in range(_MAX_HOPS + 1):
             try:
@@ -175,21 +200,22 @@ class RobotsCache:
             except FetchError:
                 return self._verdict(True, f"robots.txt of {first} redirects off the web", _TTL)
             try:
-                guard = HopGuard(self._policy, url)
+                guard = HopGuard(self._policy, self._resolver, url)
+                await guard.preflight()
                 async with self._client.stream("GET", url, extensions=guard.extensions) as response:
                     guard.check_response(response)
                     status = response.status_code
-                    location = response.headers.get("location")
-                    if status in REDIRECT_STATUSES and location:
-                        url = redirect_target(url, location)
+                    target = location(response)
+                    if status in REDIRECT_STATUSES and target:
+                        url = redirect_target(url, target)
                         continue
                     if 200 <= status < 300:
-                        return self._parse(first, await _read_capped(response))
+                        return self._parse(first, await _read_capped(response, url))
                     await drain(response)
             except httpx.TimeoutException as exc:
                 logger.info("robots.txt %s timed out: %s", url, exc)
                 return self._verdict(False, f"robots.txt of {first} timed out", _UNREACHABLE_TTL)
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, NetworkError, ContentEncodingError) as exc:
                 logger.info("robots.txt %s unreachable: %s", url, exc)
                 return self._verdict(False, f"unreachable robots.txt ({first})", _UNREACHABLE_TTL)
             if status == 429 or status >= 500:
@@ -203,13 +229,12 @@ class RobotsCache:
         return _Rules(Protego.parse(text), True, f"robots.txt ({url})", self._clock() + _TTL)
 
 
-async def _read_capped(response: httpx.Response) -> bytes:
-    """The first ROBOTS_MAX_BYTES of the (decoded) body; the rest is not read."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= ROBOTS_MAX_BYTES:
-            break
-    return b"".join(chunks)[:ROBOTS_MAX_BYTES]
+async def _read_capped(response: httpx.Response, url: str) -> bytes:
+    """The first ROBOTS_MAX_BYTES of the decoded body; the rest is not read."""
+    decoder = BodyDecoder(content_encodings(response.headers), ROBOTS_MAX_BYTES, url, truncate=True)
+    try:
+        async for chunk in response.aiter_raw():
+            decoder.feed(chunk)
+    except CapReached:
+        return decoder.body()
+    return decoder.finish()

@@ -49,6 +49,7 @@ FAST = FetchConfig(
     trust_env=False,
     per_host_delay=0.0,
     concurrency=8,
+    allow_networks=("127.0.0.1/32",),  # the test site (loopback is refused by default)
 )
 #: The config of every test job; a shared pool must be built with the same one.
 CONFIG = Config(fetch=FAST)

@@ -31,7 +31,8 @@ def test_scraper_crawl_takes_a_job_file_and_yields_one_run(site: Site, tmp_path:
     path = tmp_path / "news.toml"
     path.write_text(
         f'[job]\nseeds = ["{site.server.url("/")}"]\n'
-        "[politeness]\ndelay = 0\ntimeout = 2\nretries = 1\n",
+        "[politeness]\ndelay = 0\ntimeout = 2\nretries = 1\n"
+        'allow_networks = ["127.0.0.1/32"]\n',
         encoding="utf-8",
     )
     with pytest.raises(ConfigError, match="max_pages must be at least 1"):

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import codecs
+import dataclasses
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scraper.fetching.charset import decode_document
+from tests.scraper.conftest import FAST
 from tests.servers import html
+
+
+@pytest.fixture
+def fast_config():
+    """The shared FAST settings, with our loopback test server allowed (refused by default)."""
+    return dataclasses.replace(FAST, allow_networks=("127.0.0.1/32",))
+
 
 FRENCH = (
     "Le café était très bon à Noël ; l'élève a dit « déjà vu » à côté de la forêt. "

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import email.utils
 import socket
 import time
 
+import httpx
 import pytest
 
 import scraper
@@ -24,6 +26,7 @@ from scraper.errors import (
     UnsupportedContent,
 )
 from scraper.fetching.client import Fetcher
+from tests.scraper.conftest import FAST
 from tests.servers import (
     PDF_BYTES,
     PNG_BYTES,
@@ -39,6 +42,12 @@ from tests.servers import (
 )
 
 # -- a plain fetch ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def fast_config():
+    """The shared FAST settings, with our loopback test servers allowed (refused by default)."""
+    return dataclasses.replace(FAST, allow_networks=("127.0.0.1/32",))
 
 
 def test_page_fields(server, fetch):
@@ -321,13 +330,15 @@ def test_same_origin_redirect_keeps_credentials(server, fetch):
 # -- address policy -----------------------------------------------------------------------
 
 
-def test_address_policy_is_called_per_hop(server, fetch):
+def test_address_policy_is_called_before_each_new_connection(server, other_server, fetch):
     server.route("/a", redirect("/b"))
-    server.route("/b", html("ok"))
+    server.route("/b", redirect(other_server.url("/c")))
+    other_server.route("/c", html("ok"))
     calls: list[tuple[str, str | None]] = []
     fetch(server.url("/a"), address_policy=lambda host, ip: calls.append((host, ip)))
-    # robots.txt, /a and /b: every hop, with the address actually connected to
-    assert calls == [("127.0.0.1", "127.0.0.1")] * 3
+    # One connection per origin (robots.txt, /a and /b share the first one),
+    # each checked with the address about to be connected to.
+    assert calls == [("127.0.0.1", "127.0.0.1")] * 2
 
 
 def test_address_policy_blocks_a_new_connection_before_sending(server, other_server, fetch):
@@ -340,24 +351,31 @@ def test_address_policy_blocks_a_new_connection_before_sending(server, other_ser
         if len(calls) == 2:
             raise BlockedAddress(f"{ip} is not allowed")
 
-    with pytest.raises(BlockedAddress, match="not allowed"):
+    with pytest.raises(BlockedAddress, match="not allowed") as info:
         fetch(server.url("/a"), address_policy=policy, obey_robots=False)
-    assert other_server.hits("/b") == 0  # refused at connect: the request was never sent
+    assert info.value.url == server.url("/a")
+    assert other_server.hits("/b") == 0  # refused before connecting: never sent
 
 
-def test_address_policy_checks_a_reused_connection_on_the_response(server, fetch):
+def test_custom_transport_hops_are_checked_on_reused_connections(server, fetch):
     server.route("/a", redirect("/b"))
     server.route("/b", html("secret"))
     calls = []
 
     def policy(host: str, ip: str | None) -> None:
         calls.append(ip)
-        if len(calls) == 2:
+        if len(calls) == 4:
             raise BlockedAddress(f"{ip} is not allowed")
 
     with pytest.raises(BlockedAddress, match="not allowed"):
-        fetch(server.url("/a"), address_policy=policy, obey_robots=False)
-    assert calls == ["127.0.0.1", "127.0.0.1"]
+        fetch(
+            server.url("/a"),
+            address_policy=policy,
+            transport=httpx.AsyncHTTPTransport(),
+            obey_robots=False,
+        )
+    # /a: before sending (resolved), at connect; /b: before sending, on the reused stream.
+    assert calls == ["127.0.0.1"] * 4
 
 
 def test_address_policy_blocks_robots_too(server, fetch):

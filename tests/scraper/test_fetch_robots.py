@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import httpx
 import pytest
@@ -10,9 +11,16 @@ import pytest
 from scraper.errors import RobotsDisallowed
 from scraper.fetching.client import Fetcher
 from scraper.fetching.robots import RobotsCache
+from tests.scraper.conftest import FAST
 from tests.servers import Reply, html, redirect, robots
 
 DISALLOW_PRIVATE = "User-agent: *\nDisallow: /private\n"
+
+
+@pytest.fixture
+def fast_config():
+    """The shared FAST settings, with our loopback test servers allowed (refused by default)."""
+    return dataclasses.replace(FAST, allow_networks=("127.0.0.1/32",))
 
 
 def test_disallowed_path(server, fetch):

@@ -1,0 +1,335 @@
+"""Which IP addresses a fetch may connect to, and how host names become addresses.
+
+A scraper that fetches URLs it did not choose must not become a way into the
+network it runs in (SSRF).  By default a connection may only go to a
+globally routable unicast address: loopback, private, shared (CGNAT),
+link-local, multicast, unspecified, documentation, benchmarking and reserved
+ranges are refused, and so are the cloud-metadata endpoints.  The check is
+made on the address itself, never on the spelling of the host: numeric hosts
+are read the way ``inet_aton`` reads them (``2130706433``, ``0177.0.0.1``,
+``0x7f.1`` and ``127.1`` are all 127.0.0.1), and IPv6 forms that carry an IPv4
+address (``::ffff:127.0.0.1``, NAT64, 6to4) are judged by that IPv4 address.
+
+``FetchConfig.allow_networks`` opens given networks (a company intranet, or
+``127.0.0.1/32`` for tests).  A cloud-metadata address stays refused inside a
+wider allowed network: only an allowed network holding that one address
+(``169.254.169.254/32``) opens it.
+
+Names are resolved through a :class:`Resolver`, so that tests (or a caller
+with its own DNS) can make a name resolve anywhere without touching the
+network.  The transport (transport.py) connects only to addresses this
+module allowed; this module opens no sockets itself.
+
+The tables below are data (IANA special-purpose registries, cloud vendors'
+documentation); the logic is in :class:`NetworkPolicy`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import socket
+from collections.abc import Iterable, Sequence
+from typing import Final, Protocol
+
+from scraper.config import FetchConfig
+from scraper.errors import BlockedAddress, ConfigError
+
+__all__ = [
+    "IPAddress",
+    "NetworkPolicy",
+    "Resolver",
+    "SystemResolver",
+    "embedded_ipv4",
+    "literal_address",
+    "parse_networks",
+    "refusal",
+    "resolve_addresses",
+]
+
+logger = logging.getLogger(__name__)
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+_net = ipaddress.ip_network
+
+#: Networks refused by default, with the reason named in BlockedAddress.
+#: IPv6 outside 2000::/3 (global unicast) is refused as a whole below.
+_DENIED: Final[tuple[tuple[IPNetwork, str], ...]] = (
+    (_net("0.0.0.0/8"), "unspecified ('this network')"),
+    (_net("10.0.0.0/8"), "private"),
+    (_net("100.64.0.0/10"), "shared address space (carrier-grade NAT)"),
+    (_net("127.0.0.0/8"), "loopback"),
+    (_net("169.254.0.0/16"), "link-local"),
+    (_net("172.16.0.0/12"), "private"),
+    (_net("192.0.0.0/24"), "IETF protocol assignments"),
+    (_net("192.0.2.0/24"), "documentation"),
+    (_net("192.88.99.0/24"), "6to4 relay anycast"),
+    (_net("192.168.0.0/16"), "private"),
+    (_net("198.18.0.0/15"), "benchmarking"),
+    (_net("198.51.100.0/24"), "documentation"),
+    (_net("203.0.113.0/24"), "documentation"),
+    (_net("224.0.0.0/4"), "multicast"),
+    (_net("240.0.0.0/4"), "reserved"),  # 255.255.255.255 (broadcast) included
+    (_net("::/128"), "unspecified"),
+    (_net("::1/128"), "loopback"),
+    (_net("::/96"), "IPv4-compatible IPv6 (deprecated)"),
+    (_net("64:ff9b:1::/48"), "local-use NAT64"),
+    (_net("100::/64"), "discard-only"),
+    (_net("2001::/32"), "Teredo tunnel"),
+    (_net("2001:2::/48"), "benchmarking"),
+    (_net("2001:10::/28"), "ORCHID"),
+    (_net("2001:20::/28"), "ORCHIDv2"),
+    (_net("2001:db8::/32"), "documentation"),
+    (_net("3fff::/20"), "documentation"),
+    (_net("5f00::/16"), "segment routing"),
+    (_net("fc00::/7"), "unique local (private)"),
+    (_net("fe80::/10"), "link-local"),
+    (_net("fec0::/10"), "site-local (deprecated)"),
+    (_net("ff00::/8"), "multicast"),
+)
+
+#: Instance metadata services of cloud platforms: reading them from a server
+#: yields its credentials.  Refused even inside a wider allowed network.
+_METADATA: Final[frozenset[IPAddress]] = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",  # AWS, GCP, Azure, OpenStack, DigitalOcean...
+        "169.254.170.2",  # AWS ECS task metadata
+        "169.254.170.23",  # AWS EKS pod identity
+        "fd00:ec2::254",  # AWS IMDS over IPv6
+        "fd00:ec2::23",  # AWS EKS pod identity over IPv6
+        "100.100.100.200",  # Alibaba Cloud
+        "192.0.0.192",  # Oracle Cloud
+    )
+)
+
+_GLOBAL_UNICAST_V6: Final = _net("2000::/3")
+_MAPPED: Final = _net("::ffff:0:0/96")
+_NAT64: Final = _net("64:ff9b::/96")
+_SIXTOFOUR: Final = _net("2002::/16")
+
+
+class Resolver(Protocol):
+    """Turns a host name into IP addresses (as strings), in preference order.
+
+    Raise :class:`OSError` (``socket.gaierror``) when the name does not resolve.
+    """
+
+    async def resolve(self, host: str, port: int) -> Sequence[str]: ...
+
+
+class SystemResolver:
+    """The operating system's resolver (``getaddrinfo``), run off the event loop."""
+
+    async def resolve(self, host: str, port: int) -> Sequence[str]:
+        loop = asyncio.get_running_loop()
+        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        seen: dict[str, None] = {}
+        for _family, _type, _proto, _name, sockaddr in infos:
+            seen.setdefault(str(sockaddr[0]), None)
+        return list(seen)
+
+
+def _aton_part(text: str) -> int | None:
+    """One dot-separated part of an ``inet_aton`` address: decimal, 0octal or 0xhex."""
+    lowered = text.lower()
+    try:
+        if lowered.startswith("0x"):
+            return int(lowered[2:], 16) if len(lowered) > 2 else None
+        if len(lowered) > 1 and lowered.startswith("0"):
+            return int(lowered[1:], 8)
+        return int(lowered, 10) if lowered.isdigit() else None
+    except ValueError:
+        return None
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """The IP address ``host`` spells, as the C library would read it, or None for a name.
+
+    Browsers and ``getaddrinfo`` accept the old ``inet_aton`` forms, so an
+    attacker can spell 127.0.0.1 many ways; we read them all before judging.
+
+    >>> [str(literal_address(h)) for h in ("2130706433", "0177.0.0.1", "0x7f.1", "127.1")]
+    ['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.1']
+    >>> str(literal_address("[::ffff:7f00:1]")), literal_address("example.org")
+    ('::ffff:7f00:1', None)
+    """
+    text = host.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1]
+    text = text.rstrip(".") if ":" not in text else text
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        pass
+    parts = text.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    values = [_aton_part(part) for part in parts]
+    if any(v is None for v in values):
+        return None
+    numbers = [v for v in values if v is not None]
+    *head, last = numbers
+    # Leading parts are one byte each; the last fills the bytes that remain.
+    if any(v > 0xFF for v in head) or last >= 1 << (8 * (5 - len(numbers))):
+        return None
+    value = last
+    for i, byte in enumerate(head):
+        value |= byte << (8 * (3 - i))
+    return ipaddress.IPv4Address(value)
+
+
+def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, NAT64, 6to4), if any.
+
+    A connection to such an address reaches that IPv4 host, so it is judged as it.
+
+    >>> str(embedded_ipv4(ipaddress.ip_address("64:ff9b::a00:1")))
+    '10.0.0.1'
+    >>> embedded_ipv4(ipaddress.ip_address("2606:4700::1")) is None
+    True
+    """
+    if isinstance(address, ipaddress.IPv4Address):
+        return None
+    if address in _MAPPED or address in _NAT64:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    if address in _SIXTOFOUR:
+        return address.sixtofour
+    return None
+
+
+def parse_networks(specs: Iterable[str]) -> tuple[IPNetwork, ...]:
+    """CIDR strings (``10.0.0.0/8``, ``127.0.0.1``, ``fd00::/8``) as networks.
+
+    >>> [str(n) for n in parse_networks(["127.0.0.1", "10.0.0.0/8"])]
+    ['127.0.0.1/32', '10.0.0.0/8']
+    >>> parse_networks(["10.0.0.1/8"])
+    Traceback (most recent call last):
+    scraper.errors.ConfigError: bad network '10.0.0.1/8' in allow_networks: ...
+    """
+    networks = []
+    for spec in specs:
+        try:
+            networks.append(ipaddress.ip_network(spec.strip()))
+        except ValueError as exc:
+            raise ConfigError(
+                f"bad network {spec!r} in allow_networks: {exc} "
+                "(give a CIDR such as 10.0.0.0/8 or 127.0.0.1/32)"
+            ) from None
+    return tuple(networks)
+
+
+def _within(address: IPAddress, networks: Iterable[IPNetwork]) -> IPNetwork | None:
+    for network in networks:
+        if address.version == network.version and address in network:
+            return network
+    return None
+
+
+def refusal(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> str | None:
+    """Why the policy refuses ``address`` (a short reason), or None when it may be reached.
+
+    >>> refusal(ipaddress.ip_address("93.184.215.14")) is None
+    True
+    >>> refusal(ipaddress.ip_address("::ffff:10.1.2.3"))
+    'private'
+    >>> refusal(ipaddress.ip_address("169.254.169.254"), parse_networks(["169.254.0.0/16"]))
+    'cloud metadata'
+    >>> refusal(ipaddress.ip_address("127.0.0.1"), parse_networks(["127.0.0.1/32"])) is None
+    True
+    """
+    candidates = [address]
+    inner = embedded_ipv4(address)
+    if inner is not None:
+        candidates.append(inner)
+    for candidate in candidates:
+        if candidate in _METADATA:
+            exact = [n for n in allowed if n.num_addresses == 1]
+            return None if _within(candidate, exact) else "cloud metadata"
+    if any(_within(candidate, allowed) for candidate in candidates):
+        return None
+    if inner is not None:
+        return refusal(inner)
+    for network, reason in _DENIED:
+        if address.version == network.version and address in network:
+            return reason
+    if isinstance(address, ipaddress.IPv6Address) and address not in _GLOBAL_UNICAST_V6:
+        return "not global unicast IPv6"
+    return None
+
+
+class NetworkPolicy:
+    """The default address policy: refuse what :func:`refusal` refuses.
+
+    Called as ``policy(host, address)`` (an :data:`AddressPolicy`); raises
+    :class:`BlockedAddress`.  An unknown address (``None``: a custom transport
+    that does not report where it connected) is refused too -- we fail closed
+    -- unless every address is allowed (``0.0.0.0/0`` and ``::/0``).
+    """
+
+    def __init__(self, allow_networks: Iterable[str] = ()) -> None:
+        self._allowed = parse_networks(allow_networks)
+        versions = {n.version for n in self._allowed if n.prefixlen == 0}
+        self._allows_all = versions == {4, 6}
+
+    @classmethod
+    def from_config(cls, config: FetchConfig) -> NetworkPolicy:
+        """The policy ``config.allow_networks`` describes (ConfigError if one is bad)."""
+        return cls(config.allow_networks)
+
+    @property
+    def allows_all(self) -> bool:
+        """Whether every IPv4 and IPv6 address is allowed (nothing to check)."""
+        return self._allows_all
+
+    @property
+    def allowed(self) -> tuple[IPNetwork, ...]:
+        """The networks opened by ``allow_networks``."""
+        return self._allowed
+
+    def __call__(self, host: str, address: str | None) -> None:
+        if address is None:
+            if self._allows_all:
+                return
+            raise BlockedAddress(
+                f"cannot tell which address {host} was reached at (the transport does not "
+                "report it), so it cannot be checked; use the default transport",
+                url=None,
+            )
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            raise BlockedAddress(f"{host}: {address!r} is not an IP address", url=None) from None
+        reason = refusal(parsed, self._allowed)
+        if reason is None:
+            return
+        shown = host if host == address else f"{host} ({address})"
+        raise BlockedAddress(
+            f"{shown} is a {reason} address, refused by the network policy; "
+            "allow it with --allow-network CIDR (FetchConfig.allow_networks) if you must",
+            url=None,
+        )
+
+
+async def resolve_addresses(resolver: Resolver, host: str, port: int) -> list[str]:
+    """The addresses ``host`` stands for: itself when it is a literal, else the resolver's.
+
+    Literal hosts never reach the resolver.  Raises OSError when a name does
+    not resolve, or resolves to nothing usable.
+    """
+    literal = literal_address(host)
+    if literal is not None:
+        return [str(literal)]
+    answers = await resolver.resolve(host, port)
+    addresses = []
+    for answer in answers:
+        try:
+            addresses.append(str(ipaddress.ip_address(answer.split("%", 1)[0])))
+        except ValueError:
+            logger.warning("resolver gave %r for %s: not an IP address, ignored", answer, host)
+    if not addresses:
+        raise socket.gaierror(socket.EAI_NONAME, f"{host} resolves to no address")
+    return addresses
