@@ -34,6 +34,7 @@ import cleaners
 from cleaners.language import detect_language
 from scraper.config import Config, ExtractConfig
 from scraper.errors import ExtractionError, NoArticleError
+from scraper.extraction.dates import find_date
 from scraper.extraction.metadata import Metadata, extract_metadata
 from scraper.extraction.pagetype import PageType, page_type, prefers_region
 from scraper.extraction.region import region_text
@@ -89,27 +90,74 @@ def _headline_forms(tree: LexborHTMLParser, meta: Metadata) -> set[str]:
     return {f for f in (_norm(x) for x in forms) if f}
 
 
+#: Short lines trafilatura may keep above the headline (a kicker, a breadcrumb,
+#: a dateline): at most this many, of at most this many words each.
+_ABOVE_HEADLINE = 3
+_LABEL_WORDS = 12
+#: A dateline under the headline (``mercredi 27 février 2019, par``) has at most
+#: this many words.
+_DATELINE_WORDS = 8
+
+
+def _is_headline(line: str, headlines: set[str]) -> bool:
+    """Whether a normalised line is the headline, or a long prefix of a headline form
+    that carries a site suffix (``Headline | Site``)."""
+    return line in headlines or (
+        len(line) > 20 and any(h.startswith(line + " ") for h in headlines)
+    )
+
+
+def _is_label(paragraph: str) -> bool:
+    """A short line that is no sentence: a kicker, a breadcrumb, a dateline.
+
+    >>> _is_label("Accueil > Économie > Conjoncture"), _is_label("Il pleut.")
+    (True, False)
+    """
+    text = paragraph.strip()
+    return len(_WORD.findall(text)) <= _LABEL_WORDS and not text.endswith((".", "!", "?", "…"))
+
+
+def _is_dateline(paragraph: str) -> bool:
+    """A short label line that carries a date: the dateline under a headline.
+
+    >>> _is_dateline("mercredi 27 février 2019, par"), _is_dateline("Le 3 mai 2019, il a plu.")
+    (True, False)
+    """
+    return (
+        len(_WORD.findall(paragraph)) <= _DATELINE_WORDS
+        and _is_label(paragraph)
+        and find_date(paragraph) is not None
+    )
+
+
 def _drop_leading_headline(paragraphs: list[str], headlines: set[str]) -> list[str]:
-    """Drop the first paragraphs while they repeat the headline.
+    """Drop the headline where the body starts with it, and the labels above it.
 
     trafilatura keeps the article's <h1> as the first line of the body; the
-    headline is the ``title`` field, and in the body it is a duplicate.  A
-    line also counts when it is a long prefix of a headline form that carries
-    a site suffix (``Headline | Site``).
+    headline is the ``title`` field, and in the body it is a duplicate.  What
+    stands above it (at most ``_ABOVE_HEADLINE`` short lines that are not
+    sentences: ``CAMPAÑA 2023-2024``, ``Accueil > Économie``, ``mercredi 27
+    février 2019, par``) is page chrome, not the article, and goes with it, as
+    does a dateline right under it.
+
+    >>> _drop_leading_headline(["ECONOMÍA", "Sube el paro", "El paro subió."], {"sube el paro"})
+    ['El paro subió.']
+    >>> _drop_leading_headline(["Un vrai début.", "Titre"], {"titre"})
+    ['Un vrai début.', 'Titre']
     """
-    start = 0
-    while start < len(paragraphs):
-        line = _norm(paragraphs[start])
-        if not line:
-            start += 1
-            continue
-        if line in headlines or (
-            len(line) > 20 and any(h.startswith(line + " ") for h in headlines)
-        ):
-            start += 1
-            continue
-        break
-    return paragraphs[start:]
+    lines = [_norm(p) for p in paragraphs]
+    filled = [i for i, line in enumerate(lines) if line]
+    for i in filled[: _ABOVE_HEADLINE + 1]:
+        if _is_headline(lines[i], headlines):
+            end = i + 1
+            while end < len(lines) and (not lines[end] or _is_headline(lines[end], headlines)):
+                end += 1
+            while end < len(lines) and _is_dateline(paragraphs[end]):
+                end += 1
+            return paragraphs[end:]
+        if not _is_label(paragraphs[i]):
+            break
+    return paragraphs[filled[0] :] if filled else []
 
 
 def _count(text: str) -> int:
