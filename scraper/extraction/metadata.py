@@ -31,7 +31,7 @@ from scraper.extraction.jsonld import Ld, ld_first, pick_json_ld
 from scraper.extraction.page_dates import DateStatements, choose_dates
 from scraper.extraction.scan import Found, meta_first, scan
 from scraper.extraction.strings import clean, norm
-from scraper.extraction.titles import choose_title, site_keys
+from scraper.extraction.titles import choose_title, site_keys, site_part
 
 __all__ = ["Metadata", "extract_metadata"]
 
@@ -102,7 +102,7 @@ def extract_metadata(tree: LexborHTMLParser, url: str | None) -> Metadata:
         date_published=dates.published.iso if dates.published else None,
         date_modified=dates.modified.day if dates.modified else None,
         language=language,
-        sitename=sitename,
+        sitename=sitename or site_part(clean(found.title_tag), host),
         description=meta_first(found, sel.DESCRIPTION_META)
         or clean(ld_first(ld.article + ld.page, "description")),
         canonical_url=_absolute(found.canonical, url)

@@ -44,13 +44,16 @@ def clean(value: object) -> str | None:
 
 
 def norm(value: str) -> str:
-    """Casefold and keep letters and digits only: ``"Le Monde"`` and ``lemonde`` meet.
+    """Casefold, fold accents and keep letters and digits: ``"Le Monde"`` and ``lemonde`` meet.
 
-    >>> norm("Le Monde!")
-    'lemonde'
+    >>> norm("Le Monde!"), norm("Le Petit Écho")
+    ('lemonde', 'lepetitecho')
     """
-    if not value.isascii():  # NFKC leaves ASCII as it is; skip the call
-        value = unicodedata.normalize("NFKC", value)
+    if not value.isascii():  # NFKD leaves ASCII as it is; skip the call
+        # Accents folded: "Écho du Morvan" meets the host echodumorvan.fr.
+        value = "".join(
+            c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)
+        )
     return _NON_WORD.sub("", value.casefold())
 
 

@@ -19,7 +19,7 @@ from scraper.extraction.jsonld import Ld, ld_first
 from scraper.extraction.scan import Found, meta_first
 from scraper.extraction.strings import clean, norm, words
 
-__all__ = ["choose_title", "is_site", "site_keys", "strip_site"]
+__all__ = ["choose_title", "is_site", "site_keys", "site_part", "strip_site"]
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s*[|·•»]\s*|:\s+")
 _TITLE_TAIL = re.compile(r"\s*[¶#§]\s*$")  # Sphinx and MkDocs permalinks
@@ -99,6 +99,29 @@ def strip_site(title: str, keys: set[str]) -> str:
         else:
             break
     return title
+
+
+def site_part(title: str | None, keys: set[str]) -> str | None:
+    """The ``" | Site"`` suffix (or ``"Site | "`` prefix) of ``title`` that is the site's name.
+
+    A page that states no site name often still ends its <title> with it; the
+    host confirms it (``is_site``), so it is read, not guessed.
+
+    >>> keys = site_keys([], "https://www.lejournaldumorvan.fr/a")
+    >>> site_part("La boulangerie rouvre – Le Journal du Morvan", keys)
+    'Le Journal du Morvan'
+    >>> site_part("La boulangerie rouvre – Économie", keys) is None
+    True
+    """
+    if not title:
+        return None
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title)]
+    if len(parts) < 2:
+        return None
+    for part in (parts[-1], parts[0]):
+        if part and is_site(part, keys) and any(c.isalpha() for c in part):
+            return part
+    return None
 
 
 def choose_title(found: Found, ld: Ld, keys: set[str]) -> str | None:

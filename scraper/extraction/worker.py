@@ -1,43 +1,149 @@
-"""Run extractions in worker processes that are killed at their deadline.
+"""Run extractions in worker processes that are killed at their deadline or memory bound.
 
 Parsing untrusted HTML happens inside C libraries (lxml, lexbor) that no
 Python timeout can interrupt: a page nested 100,000 levels deep can hold one
 call for many seconds.  So ``extract_url``, the CLI and crawls extract in a
-separate process; when a job passes ``ExtractConfig.timeout`` its worker is
-killed and replaced, and the job fails with a typed ``ExtractionError``.
+separate process, bounded three ways:
+
+* **time**: when a job passes ``ExtractConfig.timeout`` its worker is killed
+  and replaced, and the job fails with a typed ``ExtractionError``.  The
+  deadline covers the extraction only: a new worker first warms up (imports,
+  language model, word lists: about a second, several on a busy machine)
+  and says when it is ready, so a page never pays for a killed worker's
+  replacement, which warms up while idle;
+* **memory**: while it waits, the parent reads the worker's resident memory
+  every :data:`MEMORY_POLL` seconds and kills it past ``memory_limit``
+  (default :data:`WORKER_MEMORY_LIMIT`); the worker's address space is also
+  capped by the kernel (``RLIMIT_AS``, :data:`ADDRESS_SPACE_FACTOR` times the
+  limit), so that an allocation burst between two readings fails inside the
+  worker instead of growing without bound;
+* **input**: every document first goes through ``guard.screen_document`` in
+  the worker (binary data refused, absurd nesting and attribute floods
+  defused), so the parsers see nothing that makes them quadratic in the
+  common hostile shapes, and the deadline is the backstop for the rest.
+
 ``scraper.extract()`` itself stays in-process (callers that want isolation
-use this pool).
+use this pool).  Resident memory is read from ``/proc``; where there is none,
+only the address-space cap applies.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import queue
+import resource
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
 
 from scraper.config import Config
-from scraper.errors import ExtractionError, NoArticleError
+from scraper.errors import (
+    ExtractionError,
+    FeedError,
+    FeedTooLarge,
+    NoArticleError,
+    ScraperError,
+    UnsupportedContent,
+)
+from scraper.extraction.guard import screen_document
 from scraper.models import Article
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
     from types import TracebackType
 
-__all__ = ["ExtractionPool", "Task", "extract_in_worker"]
+__all__ = [
+    "ADDRESS_SPACE_FACTOR",
+    "MEMORY_POLL",
+    "WORKER_MEMORY_LIMIT",
+    "WORKER_STARTUP_TIMEOUT",
+    "ExtractionPool",
+    "Task",
+    "extract_in_worker",
+]
 
 logger = logging.getLogger(__name__)
 
+#: Resident memory (bytes) a worker may use before it is killed: 384 MiB.  A
+#: warm worker holds about 220 MiB (lexbor, lxml, trafilatura, the language
+#: model and word lists); a 5 MB page adds some 80 MiB.
+WORKER_MEMORY_LIMIT: Final = 384 * 1024 * 1024
+#: Seconds between two readings of a busy worker's resident memory.
+MEMORY_POLL: Final = 0.02
+#: The kernel caps a worker's address space at this multiple of its memory
+#: limit: virtual size runs ~1.7x resident in a warm worker, and the cap only
+#: has to stop a runaway allocation that the readings would see too late.
+ADDRESS_SPACE_FACTOR: Final = 4
+
+#: Seconds a new worker may take to start and warm up before it counts as broken.
+WORKER_STARTUP_TIMEOUT: Final = 120.0
+
+#: What a new worker extracts once before it reports ready, so that the lazy
+#: loads (language model, word lists, charset tables) happen then, outside
+#: any page's deadline.
+_WARM_UP_PAGE: Final = (
+    "<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
+    + "<p>The council met on Tuesday to discuss the harbour, the railway station and "
+    "the new library. The mayor said that the budget would be approved next month.</p>"
+    * 3
+    + "</article></body></html>"
+).encode()
+
 #: Errors a worker may send back, by name; anything else arrives as ExtractionError.
-_KNOWN_ERRORS: dict[str, type[ExtractionError]] = {
+_KNOWN_ERRORS: dict[str, type[ScraperError]] = {
     "ExtractionError": ExtractionError,
     "NoArticleError": NoArticleError,
+    "FeedError": FeedError,
+    "FeedTooLarge": FeedTooLarge,
+    "UnsupportedContent": UnsupportedContent,
 }
+
+_PAGE_SIZE: Final = os.sysconf("SC_PAGE_SIZE")
+
+
+def _resident(pid: int | None) -> int | None:
+    """Resident memory of process ``pid`` in bytes; None when unknown (no /proc, gone)."""
+    if pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{pid}/statm").read_bytes().split()
+    except OSError:
+        return None
+    return int(fields[1]) * _PAGE_SIZE
+
+
+def _peak_resident(pid: int | None) -> int | None:
+    """Peak resident memory (VmHWM) of process ``pid`` in bytes; None when unknown."""
+    if pid is None:
+        return None
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return None
+
+
+def _cap_address_space(limit: int | None) -> None:
+    """In the worker: make allocations past ``limit`` bytes of address space fail."""
+    if limit is None:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError) as exc:  # already over it, or a platform without the limit
+        logger.warning("cannot cap the worker's address space at %d bytes: %s", limit, exc)
 
 
 #: What a worker runs on each document: ``task(html, url, config, encoding=...)``.
@@ -47,15 +153,26 @@ _KNOWN_ERRORS: dict[str, type[ExtractionError]] = {
 Task = Callable[..., Any]
 
 
-def _serve(conn: Connection, config: Config, task: Task | None = None) -> None:
+def _serve(
+    conn: Connection, config: Config, task: Task | None = None, address_space: int | None = None
+) -> None:
     """Worker loop: receive (html, url, encoding), send ("ok", result) or ("error", name, msg)."""
     # Ctrl-C in a terminal reaches the whole process group: the parent decides
     # what stops, and kills workers it no longer wants.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if task is None:
-        from scraper.extraction.article import extract_article
+    _cap_address_space(address_space)
+    from scraper.extraction.article import extract_article
 
+    try:
+        extract_article(_WARM_UP_PAGE, None, config)
+    except ExtractionError as exc:  # a config that finds no article here: warm enough
+        logger.debug("warm-up extraction: %s", exc)
+    if task is None:
         task = extract_article
+    try:
+        conn.send(("ready",))
+    except (BrokenPipeError, OSError):
+        return  # the pool closed before this worker was ready
     while True:
         try:
             job = conn.recv()
@@ -65,8 +182,9 @@ def _serve(conn: Connection, config: Config, task: Task | None = None) -> None:
             return
         html, url, encoding = job
         try:
+            html = screen_document(html, url, encoding=encoding)
             conn.send(("ok", task(html, url, config, encoding=encoding)))
-        except ExtractionError as exc:
+        except ScraperError as exc:
             conn.send(("error", type(exc).__name__, str(exc)))
         except (RecursionError, MemoryError, ValueError, TypeError, LookupError) as exc:
             # A library bug on one page must become that page's typed error,
@@ -78,6 +196,8 @@ def _serve(conn: Connection, config: Config, task: Task | None = None) -> None:
 class _Worker:
     process: BaseProcess
     conn: Connection
+    #: The worker said it is warm; until then its first message is awaited.
+    ready: bool = False
 
 
 class ExtractionPool:
@@ -86,12 +206,24 @@ class ExtractionPool:
     Workers start on first use and are reused.  ``extract`` and ``run`` block
     the calling thread (call them through ``asyncio.to_thread`` from async
     code).  ``task`` replaces what the workers run (see :data:`Task`); then
-    use ``run``, which returns whatever the task returns.
+    use ``run``, which returns whatever the task returns.  ``memory_limit``
+    is the resident memory in bytes past which a busy worker is killed (None:
+    no limit); ``peak_rss`` reports the most any worker used so far.
     """
 
-    def __init__(self, config: Config, processes: int = 1, *, task: Task | None = None) -> None:
+    def __init__(
+        self,
+        config: Config,
+        processes: int = 1,
+        *,
+        task: Task | None = None,
+        memory_limit: int | None = WORKER_MEMORY_LIMIT,
+    ) -> None:
         self._config = config
         self._task = task
+        self._memory_limit = memory_limit
+        #: The highest peak resident memory (bytes) seen in a worker of this pool.
+        self.peak_rss = 0
         self._size = max(1, processes)
         self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
         self._all: list[_Worker] = []
@@ -117,9 +249,12 @@ class ExtractionPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
+        address_space = (
+            None if self._memory_limit is None else self._memory_limit * ADDRESS_SPACE_FACTOR
+        )
         proc = self._ctx.Process(
             target=_serve,
-            args=(child, self._config, self._task),
+            args=(child, self._config, self._task, address_space),
             daemon=True,
             name="scraper-extract",
         )
@@ -144,7 +279,14 @@ class ExtractionPool:
             raise ExtractionError("the extraction pool is closed")
         return worker
 
+    def _note_peak(self, worker: _Worker) -> None:
+        peak = _peak_resident(worker.process.pid)
+        if peak is not None:
+            with self._lock:
+                self.peak_rss = max(self.peak_rss, peak)
+
     def _discard(self, worker: _Worker) -> None:
+        self._note_peak(worker)
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(5)
@@ -165,15 +307,12 @@ class ExtractionPool:
 
     def run(self, html: bytes | str, url: str | None = None, *, encoding: str | None = None) -> Any:  # noqa: ANN401 (whatever the pool's task returns; its caller knows the type)
         """Run the pool's task on one document; raise ExtractionError on deadline or crash."""
-        timeout = self._config.extract.timeout
         worker = self._acquire()
         try:
+            if not worker.ready:
+                self._start(worker)
             worker.conn.send((html, url, encoding))
-            if not worker.conn.poll(timeout):
-                self._discard(worker)
-                raise ExtractionError(
-                    f"extraction took longer than its deadline of {timeout:g} s; worker killed"
-                )
+            self._wait(worker)
             reply = worker.conn.recv()
         except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
             worker.process.join(1)
@@ -182,11 +321,56 @@ class ExtractionPool:
             raise ExtractionError(
                 f"the extraction worker died (exit code {code}); its stderr says why"
             ) from exc
-        self._idle.put(worker)
+        self._note_peak(worker)
+        limit, resident = self._memory_limit, _resident(worker.process.pid)
+        if limit is not None and resident is not None and resident > limit:
+            # It finished, but holds more than it may keep: start afresh.
+            logger.info("extraction worker holds %d MiB; replaced", resident >> 20)
+            self._discard(worker)
+        else:
+            self._idle.put(worker)
         if reply[0] == "ok":
             return reply[1]
         _, name, message = reply
-        raise _KNOWN_ERRORS.get(name, ExtractionError)(message)
+        error = _KNOWN_ERRORS.get(name, ExtractionError)
+        if issubclass(error, UnsupportedContent):
+            raise error(message, url=url)
+        raise error(message)
+
+    def _start(self, worker: _Worker) -> None:
+        """Wait until a new worker has warmed up (outside any page's deadline)."""
+        if not worker.conn.poll(WORKER_STARTUP_TIMEOUT):
+            self._discard(worker)
+            raise ExtractionError(
+                f"the extraction worker did not start within {WORKER_STARTUP_TIMEOUT:g} s; "
+                "the machine may be overloaded"
+            )
+        worker.conn.recv()  # ("ready",); EOFError if it died while starting
+        worker.ready = True
+
+    def _wait(self, worker: _Worker) -> None:
+        """Wait for the worker's reply; kill it at the deadline or past the memory limit."""
+        timeout = self._config.extract.timeout
+        limit = self._memory_limit
+        deadline = time.monotonic() + timeout
+        pid = worker.process.pid
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._discard(worker)
+                raise ExtractionError(
+                    f"extraction took longer than its deadline of {timeout:g} s; worker killed"
+                )
+            step = remaining if limit is None else min(remaining, MEMORY_POLL)
+            if worker.conn.poll(step):
+                return
+            resident = None if limit is None else _resident(pid)
+            if limit is not None and resident is not None and resident > limit:
+                self._discard(worker)
+                raise ExtractionError(
+                    f"extraction used more than {limit >> 20} MiB of memory ({resident >> 20} "
+                    "MiB); worker killed (a hostile or oversized document)"
+                )
 
     def close(self) -> None:
         """Stop every worker; running jobs fail."""

@@ -1,0 +1,403 @@
+"""Screen an untrusted document before any parser sees it: refuse binaries, defuse absurd markup.
+
+Why: the HTML parsers (lexbor, lxml) are C code that no Python timeout can
+interrupt, and some inputs make them slow or useless:
+
+* **binary data served as HTML** (a video, a font, an executable, random
+  bytes): every legacy codec "decodes" it, and extraction returns pages of
+  garbage as if it were an article.  Text has almost no C0 control bytes;
+  compressed or executable data has about one byte in ten.  Such documents
+  are refused with :class:`~scraper.errors.UnsupportedContent`.
+* **absurd nesting** (100,000 unclosed ``<div>``): lexbor's tree builder is
+  quadratic in depth (15 s at 100,000 levels, in one C call), and libxml2,
+  which trafilatura parses with, gives up at 256 levels and drops the rest
+  of the document.  Real pages stay under ~60 levels.  Past
+  :data:`MAX_DEPTH`, :func:`defuse_markup` removes tags from the middle of
+  the deep chains, keeping the outer :data:`KEEP_OUTER` levels and the
+  innermost :data:`KEEP_INNER` levels (where paragraphs and headings live),
+  so the text and its paragraphs survive and every parser runs in
+  milliseconds.
+* **attribute floods** (one tag with 100,000 attributes, under 1 MB): both
+  parsers check each new attribute against the tag's others, quadratically
+  (30 s and more).  A tag with more than :data:`MAX_ATTRIBUTES` loses its
+  attributes (``<div a0=1 a1=1 ...>`` becomes ``<div>``); real tags have a
+  few dozen at most.
+
+The depth is estimated by a one-pass tag scan that follows the HTML tree
+builder's main rules (void elements, implied end tags of ``p``/``li``/
+``td``..., end tags that close what they match, raw text in ``script``,
+``style`` and comments, self-closing tags inside SVG and MathML).  It errs
+towards deeper, which costs at most a few removed wrapper tags on a page
+that was absurd anyway.  It runs on bytes in any ASCII-compatible encoding
+(the tags are ASCII) and on ``str``.  Pure, no I/O; the extraction worker
+runs :func:`screen_document` on every document before its task.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import AnyStr, Final
+
+from scraper.errors import UnsupportedContent
+
+__all__ = [
+    "BINARY_SHARE",
+    "KEEP_INNER",
+    "KEEP_OUTER",
+    "MAX_ATTRIBUTES",
+    "MAX_DEPTH",
+    "binary_share",
+    "defuse_markup",
+    "nesting_depth",
+    "screen_document",
+]
+
+#: Outer levels of a deep chain that are always kept (page layout wrappers).
+KEEP_OUTER: Final = 96
+#: Innermost levels of a deep chain that are always kept (the text's own markup).
+KEEP_INNER: Final = 64
+#: Estimated depth past which a document is flattened: what is kept, and
+#: well under libxml2's 256 levels.
+MAX_DEPTH: Final = KEEP_OUTER + KEEP_INNER
+#: Attributes a tag may hold before all of its attributes are dropped.
+MAX_ATTRIBUTES: Final = 256
+#: Share of C0 control bytes (NUL, SOH...; not tab, newlines, form feed or
+#: ESC) above which bytes are binary data, not text.  Random and compressed
+#: data have ~10 %, executables more; text in any ASCII-compatible encoding
+#: has none, bar a stray byte.
+BINARY_SHARE: Final = 0.02
+#: Fewer control bytes than this never make a document binary (a short page
+#: with a few stray NULs is text).
+_MIN_CONTROL_BYTES: Final = 16
+#: Bytes sampled for the binary test: head, middle and tail.
+_SAMPLE: Final = 16 * 1024
+
+_CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+_UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
+
+# A comment start, or the start of a start/end tag and its name.  The tag
+# then runs to the next ">" outside a quoted attribute value (values may hold
+# "<" and ">": data URIs, templates); a tag or value without an end ends the
+# scan, as it ends the tokenizer's.  Each byte is looked at a bounded number
+# of times: the scan is linear whatever the input.
+_TOKEN: Final = re.compile(rb"<(?:(!--)|(/)?([A-Za-z][^\t\n\f\r /<>]{0,63}))")
+_TAG_STOP: Final = re.compile(rb"""=[\t\n\f\r ]*(["'])|>""")
+#: One attribute: a name and an optional value (quoted values taken whole, so
+#: that the spaces of ``content="..."`` are not counted as attributes).
+_ATTRIBUTE: Final = re.compile(
+    rb"""[^\t\n\f\r />"'=]+(?:[\t\n\f\r ]*=[\t\n\f\r ]*(?:"[^"]*"|'[^']*'|[^\t\n\f\r >]*))?"""
+)
+#: A tag shorter than this cannot hold MAX_ATTRIBUTES attributes: not counted.
+_COUNT_ABOVE: Final = 2 * MAX_ATTRIBUTES
+
+# fmt: off
+#: Elements with no content and no end tag.
+_VOID: Final = frozenset({
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img",
+    "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
+})
+#: Elements whose content is text up to their own end tag (no tags inside).
+_RAW_TEXT: Final = frozenset({
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+})
+#: Elements the tree builder never nests: one of each per document.
+_ROOTS: Final = frozenset({"html", "head", "body"})
+#: Start tags that close an open ``p`` (the HTML tree builder's list, abridged).
+_CLOSES_P: Final = frozenset({
+    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div",
+    "dl", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hgroup", "hr", "li", "main", "menu", "nav", "ol", "p", "pre", "section",
+    "summary", "table", "ul", "dd", "dt",
+})
+# fmt: on
+#: A start tag of the key closes the nearest open element of the value's
+#: names, unless an element of the third set (a scope boundary) is nearer.
+_IMPLIED: Final[dict[str, tuple[frozenset[str], frozenset[str]]]] = {
+    "li": (frozenset({"li"}), frozenset({"ul", "ol", "menu"})),
+    "dt": (frozenset({"dt", "dd"}), frozenset({"dl"})),
+    "dd": (frozenset({"dt", "dd"}), frozenset({"dl"})),
+    "option": (frozenset({"option"}), frozenset({"select", "datalist"})),
+    "optgroup": (frozenset({"option", "optgroup"}), frozenset({"select"})),
+    "tr": (frozenset({"tr", "td", "th"}), frozenset({"table"})),
+    "td": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
+    "th": (frozenset({"td", "th"}), frozenset({"tr", "table"})),
+    "thead": (frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"}), frozenset({"table"})),
+    "tbody": (frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"}), frozenset({"table"})),
+    "tfoot": (frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"}), frozenset({"table"})),
+    "a": (frozenset({"a"}), frozenset({"table", "td", "th"})),
+    "button": (frozenset({"button"}), frozenset()),
+    "h1": (frozenset({"h1", "h2", "h3", "h4", "h5", "h6"}), frozenset({"div", "section"})),
+}
+for _level in "23456":
+    _IMPLIED[f"h{_level}"] = _IMPLIED["h1"]
+#: How far down the stack an implied end tag looks (bounds the work per tag).
+_IMPLIED_REACH: Final = 32
+#: Elements in whose content ``<x/>`` closes itself.
+_FOREIGN: Final = frozenset({"svg", "math"})
+
+
+class _Element:
+    """One open element of the scan's stack."""
+
+    __slots__ = ("close", "deepest", "depth", "name", "start", "stop")
+
+    def __init__(self, name: str, depth: int, start: int, stop: int) -> None:
+        self.name = name
+        self.depth = depth
+        #: The deepest depth reached inside it (its own depth when empty).
+        self.deepest = depth
+        #: Span of its start tag, and of the end tag that closed it (if explicit).
+        self.start = start
+        self.stop = stop
+        self.close: tuple[int, int] | None = None
+
+
+class _Scan:
+    """The stack machine behind :func:`nesting_depth` and :func:`defuse_markup`."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Element] = []
+        self.open: Counter[str] = Counter()
+        self.foreign = 0
+        self.deepest = 0
+        #: Edits ``(start, stop, replacement)``: the start and end tags of the
+        #: elements in the middle of a chain deeper than MAX_DEPTH (none when
+        #: within it) become a space; a tag with an attribute flood, its bare form.
+        self.edits: list[tuple[int, int, bytes]] = []
+
+    def _pop(self) -> _Element:
+        element = self.stack.pop()
+        self.open[element.name] -= 1
+        if element.name in _FOREIGN:
+            self.foreign -= 1
+        if self.stack and element.deepest > self.stack[-1].deepest:
+            self.stack[-1].deepest = element.deepest
+        if element.depth >= KEEP_OUTER and element.deepest - element.depth >= KEEP_INNER:
+            self.edits.append((element.start, element.stop, b" "))
+            if element.close is not None:
+                self.edits.append((*element.close, b" "))
+        return element
+
+    def _pop_to(self, names: frozenset[str], boundaries: frozenset[str], reach: int) -> None:
+        """Pop up to and including the nearest open element named in ``names``, if in reach."""
+        for offset in range(1, min(reach, len(self.stack)) + 1):
+            name = self.stack[-offset].name
+            if name in names:
+                for _ in range(offset):
+                    self._pop()
+                return
+            if name in boundaries:
+                return
+
+    def start(self, name: str, self_closing: bool, start: int, stop: int) -> None:
+        if name in _VOID or name in _ROOTS or (self_closing and self.foreign):
+            return
+        if name in _CLOSES_P and self.open["p"]:
+            self._pop_to(frozenset({"p"}), frozenset({"button", "table"}), _IMPLIED_REACH)
+        implied = _IMPLIED.get(name)
+        if implied is not None and any(self.open[n] for n in implied[0]):
+            self._pop_to(implied[0], implied[1], _IMPLIED_REACH)
+        depth = len(self.stack)
+        self.stack.append(_Element(name, depth, start, stop))
+        self.open[name] += 1
+        if name in _FOREIGN:
+            self.foreign += 1
+        if depth + 1 > self.deepest:
+            self.deepest = depth + 1
+
+    def end(self, name: str, start: int, stop: int) -> None:
+        if not self.open[name]:
+            return  # a stray end tag: the tree builder ignores it
+        while self.stack:
+            element = self.stack[-1]
+            if element.name == name:
+                element.close = (start, stop)
+                self._pop()
+                return
+            self._pop()
+
+    def finish(self) -> None:
+        while self.stack:
+            self._pop()
+
+
+def _tag_end(document: bytes, pos: int) -> int:
+    """The index of the ">" that ends the tag whose attributes start at ``pos``; -1 if none."""
+    while True:
+        stop = _TAG_STOP.search(document, pos)
+        if stop is None:
+            return -1
+        quote = stop.group(1)
+        if quote is None:
+            return stop.start()
+        end = document.find(quote, stop.end())
+        if end < 0:
+            return -1
+        pos = end + 1
+
+
+def _run(document: bytes, scan: _Scan) -> None:
+    """Feed every tag of ``document`` to ``scan``, skipping comments and raw text."""
+    raw_ends: dict[str, re.Pattern[bytes]] = {}
+    pos = 0
+    while True:
+        match = _TOKEN.search(document, pos)
+        if match is None:
+            break
+        if match.group(1):  # <!-- ... -->
+            end = document.find(b"-->", match.start() + 4)
+            if end < 0:
+                break
+            pos = end + 3
+            continue
+        close = _tag_end(document, match.end())
+        if close < 0:
+            break  # an unfinished tag runs to the end of the document
+        pos = close + 1
+        if close - match.end() > _COUNT_ABOVE:
+            attributes = sum(1 for _ in _ATTRIBUTE.finditer(document, match.end(), close))
+            if attributes > MAX_ATTRIBUTES:
+                bare = b"</" if match.group(2) else b"<"
+                scan.edits.append((match.start(), pos, bare + match.group(3) + b">"))
+        name = match.group(3).decode("latin-1").lower()
+        if match.group(2):
+            scan.end(name, match.start(), pos)
+            continue
+        scan.start(name, document[close - 1 : close] == b"/", match.start(), pos)
+        if name == "plaintext":
+            break  # everything after it is text
+        if name in _RAW_TEXT:
+            closer = raw_ends.get(name)
+            if closer is None:
+                closer = re.compile(rb"</" + name.encode() + rb"[\t\n\f\r />]", re.IGNORECASE)
+                raw_ends[name] = closer
+            found = closer.search(document, pos)
+            if found is None:
+                break
+            pos = found.start()
+    scan.finish()
+
+
+def _as_bytes(document: str | bytes) -> bytes:
+    # surrogatepass: a str may hold lone surrogates, and must come back unchanged.
+    return document if isinstance(document, bytes) else document.encode("utf-8", "surrogatepass")
+
+
+def nesting_depth(document: str | bytes) -> int:
+    """The deepest element nesting of an HTML document, as a tree builder would build it.
+
+    ``html``, ``head`` and ``body`` are not counted.  An estimate that errs
+    towards deeper (see the module docstring).
+
+    >>> nesting_depth("<div><p>a<p>b<ul><li>c<li>d</ul></div><br>")  # div > ul > li
+    3
+    >>> nesting_depth(b"<script>'<div><div><div>'</script><!-- <div><div> -->")
+    1
+    >>> nesting_depth("<div>" * 1000)
+    1000
+    """
+    scan = _Scan()
+    _run(_as_bytes(document), scan)
+    return scan.deepest
+
+
+def defuse_markup(document: AnyStr) -> tuple[AnyStr, int]:
+    """``(document, tags changed)``: deep chains shortened, attribute floods dropped.
+
+    Why: see the module docstring.  Only the start and end tags of elements in
+    the middle of chains deeper than :data:`MAX_DEPTH` are removed (each
+    replaced by one space, so that words stay apart), and tags with more
+    than :data:`MAX_ATTRIBUTES` attributes lose them; text, other tags,
+    comments and scripts are untouched, and a document with neither is
+    returned as it is (the same object).
+
+    >>> deep = "<main>" + "<div>" * 5000 + "<p>One.</p><p>Two.</p>" + "</div>" * 5000 + "</main>"
+    >>> flat, changed = defuse_markup(deep)
+    >>> changed, nesting_depth(flat) <= MAX_DEPTH, flat.count("<p>")
+    (9684, True, 2)
+    >>> defuse_markup(b"<p " + b" ".join(b"a%d=1" % i for i in range(300)) + b">Hi</p>")
+    (b'<p>Hi</p>', 1)
+    >>> defuse_markup(b"<p>fine</p>")
+    (b'<p>fine</p>', 0)
+    """
+    data = _as_bytes(document)
+    if data.count(b"<") <= MAX_DEPTH and len(data) <= _COUNT_ABOVE:
+        return document, 0
+    scan = _Scan()
+    _run(data, scan)
+    if not scan.edits:
+        return document, 0
+    pieces: list[bytes] = []
+    pos = 0
+    changed = 0
+    for start, stop, replacement in sorted(scan.edits):
+        if start < pos:
+            continue  # a tag both flooded and removed: removed
+        pieces += (data[pos:start], replacement)
+        pos = stop
+        changed += 1
+    pieces.append(data[pos:])
+    flat = b"".join(pieces)
+    if isinstance(document, str):
+        return flat.decode("utf-8", "surrogatepass"), changed
+    return flat, changed
+
+
+def binary_share(document: bytes) -> float:
+    """The share of C0 control bytes in a sample of ``document`` (0.0 for UTF-16 text).
+
+    >>> binary_share(b"<p>caf\\xc3\\xa9</p>"), binary_share(bytes(range(256)))
+    (0.0, 0.10546875)
+    >>> binary_share("<p>texte</p>".encode("utf-16-le"))  # NUL-heavy, but UTF-16 text
+    0.0
+    """
+    if len(document) > 3 * _SAMPLE:
+        middle = len(document) // 2
+        sample = document[:_SAMPLE] + document[middle : middle + _SAMPLE] + document[-_SAMPLE:]
+    else:
+        sample = document
+    if not sample or sample.startswith(_UTF16_BOMS):
+        return 0.0
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls < _MIN_CONTROL_BYTES:
+        return 0.0
+    # UTF-16 without a BOM: NUL bytes in one lane (the high byte of ASCII
+    # characters), almost none in the other.
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) / 2
+    if max(even, odd) > 0.3 * half and min(even, odd) < 0.02 * half:
+        return 0.0
+    return controls / len(sample)
+
+
+def screen_document(
+    document: str | bytes, url: str | None = None, *, encoding: str | None = None
+) -> str | bytes:
+    """The document ready for parsing: binaries refused, absurd nesting and attributes defused.
+
+    Raises ``UnsupportedContent`` for binary data.  ``encoding`` is the
+    declared codec of ``bytes``; a UTF-16 or UTF-32 one skips the byte tests.
+
+    >>> screen_document(b"<p>Hello</p>")
+    b'<p>Hello</p>'
+    >>> screen_document(bytes(range(256)) * 4, "https://a.example/v.mp4")
+    Traceback (most recent call last):
+    scraper.errors.UnsupportedContent: https://a.example/v.mp4 is binary data ...
+    """
+    if isinstance(document, bytes):
+        wide = encoding is not None and encoding.lower().replace("_", "-").startswith(
+            ("utf-16", "utf-32", "utf16", "utf32")
+        )
+        if wide:
+            return document
+        share = binary_share(document)
+        if share > BINARY_SHARE:
+            raise UnsupportedContent(
+                f"{url or 'the document'} is binary data ({share:.0%} control bytes), not an "
+                "HTML or text document; tidyscrape reads web pages only",
+                url=url,
+            )
+    if isinstance(document, bytes):
+        return defuse_markup(document)[0]
+    return defuse_markup(document)[0]
