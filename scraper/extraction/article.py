@@ -19,6 +19,7 @@ forum threads try the full pass first, which knows threads.
 
 from __future__ import annotations
 
+import html
 import itertools
 import logging
 import re
@@ -212,7 +213,43 @@ def _lean_html(tree: LexborHTMLParser) -> str:
         if "ld+json" not in (script.attributes.get("type") or ""):
             script.decompose()
     tree.strip_tags(_NEVER_BODY)
+    _unwrap_layout_tables(tree)
     return tree.html or ""
+
+
+#: A table is page layout, not data, when a cell holds one of these.
+_LAYOUT_CELL = "td h1, td h2, td p ~ p, td table"
+
+
+def _unwrap_layout_tables(tree: LexborHTMLParser) -> None:
+    """Turn tables used for page layout into plain blocks.
+
+    Why: old hand-made sites lay the page out in a table (a navigation column,
+    the content cell, a footer row).  Kept as a table, trafilatura runs the
+    whole content cell into one line with ``|`` between cells and keeps the
+    navigation; as blocks, its usual rules see the headline, the paragraphs
+    and the boilerplate.  A table is layout when a cell holds a headline, two
+    paragraphs or another table and it has no header cells (``<th>``): data
+    tables do not.  Each cell becomes a ``<div>`` with the cell's attributes.
+    """
+    for table in tree.css("table"):
+        if table.parent is None or table.css_first(_LAYOUT_CELL) is None:
+            continue
+        if table.css_first("th") is not None:
+            continue
+        for cell in table.css("td"):
+            attrs = "".join(
+                f' {name}="{html.escape(value or "", quote=True)}"'
+                for name, value in cell.attributes.items()
+                if name.isidentifier()
+            )
+            block = LexborHTMLParser(f"<div{attrs}>{cell.inner_html or ''}</div>").css_first("div")
+            if block is not None:
+                cell.replace_with(block)
+        for tag in ("tr", "tbody", "thead", "tfoot"):
+            for node in table.css(tag):
+                node.unwrap()
+        table.unwrap()
 
 
 def _visible_words(tree: LexborHTMLParser) -> int:
