@@ -19,6 +19,9 @@ __all__ = [
     "MAX_URL_LENGTH",
     "SESSION_PARAMS",
     "SESSION_PATH_PARAMS",
+    "SESSION_PATH_SEGMENT",
+    "SESSION_TOKEN",
+    "SESSION_TOKEN_PARAMS",
     "TRACKING_PARAMS",
     "TRACKING_PREFIXES",
 ]
@@ -130,6 +133,22 @@ SESSION_PARAMS: Final = frozenset(
 
 #: Session ids sent as path parameters (``/page;jsessionid=ABC``).
 SESSION_PATH_PARAMS: Final = ("jsessionid", "phpsessid")
+
+#: Parameters that carry a session id when their value is a session token
+#: (see ``SESSION_TOKEN``), and content otherwise: phpBB's ``?sid=`` and
+#: vBulletin's ``?s=`` hold 32 hex digits, while Slashdot's ``?sid=06/01/01/1234``
+#: names a story and WordPress's ``?s=`` is a search.  Removed only with a
+#: token value, so that a forum reached with a new session on every visit is
+#: one URL per page, not one per visit.
+SESSION_TOKEN_PARAMS: Final = frozenset(
+    {"s", "sid", "ssid", "sess", "session", "sessionkey", "session_key", "usersession"}
+)
+#: A session token: 32 to 128 hex digits (an MD5/SHA digest or a random id).
+#: Words, dates and numbers never match; a search for a hex digest would.
+SESSION_TOKEN: Final = r"[0-9A-Fa-f]{32,128}"
+#: ASP.NET cookieless session (and anonymous-id / forms-ticket) path segment:
+#: ``/(S(lit3py55t21z5v55vlm25s55))/default.aspx``, ``/(X(1)S(abc))/``.
+SESSION_PATH_SEGMENT: Final = r"/\((?:[A-Z]\([A-Za-z0-9_-]{0,200}\))+\)(?=/|$)"
 
 # --- Crawler traps ----------------------------------------------------------------
 #

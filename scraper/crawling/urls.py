@@ -52,6 +52,9 @@ from scraper.crawling.urldata import (
     MAX_URL_LENGTH,
     SESSION_PARAMS,
     SESSION_PATH_PARAMS,
+    SESSION_PATH_SEGMENT,
+    SESSION_TOKEN,
+    SESSION_TOKEN_PARAMS,
     TRACKING_PARAMS,
     TRACKING_PREFIXES,
 )
@@ -64,6 +67,7 @@ __all__ = [
     "PatternBudget",
     "Scope",
     "host_of",
+    "is_session_token",
     "is_tracking_param",
     "normalize_url",
     "trap_reason",
@@ -88,6 +92,8 @@ _UNRESERVED: Final = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv
 _SESSION_PATH: Final = re.compile(
     r";(?:" + "|".join(SESSION_PATH_PARAMS) + r")=[^/;]*", re.IGNORECASE
 )
+_SESSION_SEGMENT: Final = re.compile(SESSION_PATH_SEGMENT)
+_SESSION_TOKEN: Final = re.compile(SESSION_TOKEN)
 _SLASHES: Final = re.compile(r"/{2,}")
 # Letters, digits, "-" and "_" (seen in real host names), labels of 1-63 characters.
 _ASCII_HOST: Final = re.compile(r"[a-z0-9_-]{1,63}(?:\.[a-z0-9_-]{1,63})*")
@@ -123,6 +129,8 @@ def _normalize_path(path: str) -> str:
     path = _PATH_ESCAPES.sub(_escape, path)
     if ";" in path:
         path = _SESSION_PATH.sub("", path)
+    if "(" in path:
+        path = _SESSION_SEGMENT.sub("", path)
     if "//" in path:
         path = _SLASHES.sub("/", path)
     if "/." in path:
@@ -143,6 +151,21 @@ def is_tracking_param(name: str) -> bool:
     return key in TRACKING_PARAMS or key in SESSION_PARAMS or key.startswith(TRACKING_PREFIXES)
 
 
+def is_session_token(name: str, value: str) -> bool:
+    """True if ``name=value`` is a session id by its value (``?sid=<32 hex digits>``).
+
+    Only for names that also carry content (``urldata.SESSION_TOKEN_PARAMS``):
+    ``?sid=`` names a story on some sites and ``?s=`` is WordPress's search.
+
+    >>> is_session_token("sid", "0f" * 16), is_session_token("sid", "06/01/01/1234")
+    (True, False)
+    >>> is_session_token("s", "climate"), is_session_token("id", "0f" * 16)
+    (False, False)
+    """
+    key = (unquote(name) if "%" in name else name).lower()
+    return key in SESSION_TOKEN_PARAMS and _SESSION_TOKEN.fullmatch(value) is not None
+
+
 def _normalize_query(query: str) -> str:
     # Escaping never touches "&" or "=", and keeps "%26" / "%3D" encoded, so
     # the whole query is escaped at once before it is split.
@@ -152,7 +175,7 @@ def _normalize_query(query: str) -> str:
         if not piece:
             continue
         name, eq, value = piece.partition("=")
-        if not is_tracking_param(name):
+        if not is_tracking_param(name) and not is_session_token(name, value):
             kept.append((name, eq + value))
     # Sort by name only, and stably: repeated names (?id=2&id=1) may be an
     # ordered list to the server, so their relative order is kept.
@@ -473,14 +496,19 @@ class PageBudgets:
     """Counts URLs per (host, budget) and refuses those past their budget.
 
     The one stateful helper here: one instance per crawl run, fed every URL
-    the crawl is about to queue, after ``Scope.allows``.  Its memory is one
-    counter per host and budget, not per URL.  Counts start at zero each run
-    (a resumed run may queue up to one more budget's worth per pattern).
+    the crawl is about to queue, after ``Scope.allows``.  A budget counts
+    distinct URLs: every page of a site links its calendar or its date
+    archive again, and those repeats must not spend the budget.  So it
+    remembers the URLs it admitted under a budget; their number is bounded
+    by the budgets themselves (at most ``max_pages`` per host and budget).
+    Counts start at zero each run (a resumed run may queue up to one more
+    budget's worth per pattern).
     """
 
     def __init__(self, budgets: Sequence[PatternBudget] = DEFAULT_BUDGETS) -> None:
         self._budgets = tuple(budgets)
         self._counts: Counter[tuple[str, str]] = Counter()
+        self._admitted: set[str] = set()
         #: URLs refused so far, by budget name (for the crawl summary).
         self.refused: Counter[str] = Counter()
 
@@ -492,7 +520,11 @@ class PageBudgets:
         [True, True, False, False]
         >>> budgets.admit("https://a.example/story"), dict(budgets.refused)
         (True, {'calendar': 2})
+        >>> budgets.admit("https://a.example/cal?month=1")  # found again: no new page
+        True
         """
+        if url in self._admitted:
+            return True
         matched = [budget for budget in self._budgets if budget.matches(url)]
         if not matched:
             return True
@@ -504,4 +536,5 @@ class PageBudgets:
                 return False
         for budget in matched:
             self._counts[(host, budget.name)] += 1
+        self._admitted.add(url)
         return True

@@ -343,13 +343,66 @@ def test_calendar_trap_is_bounded():
 
 def test_session_id_trap_is_bounded():
     budgets = PageBudgets()
-    admitted = sum(budgets.admit(f"https://shop.example/item?sid={i:032x}") for i in range(5000))
+    # sequential ids are not tokens: the URLs stay apart, and the budget bounds them
+    admitted = sum(budgets.admit(f"https://shop.example/item?sid={i}") for i in range(5000))
     assert admitted == next(b for b in DEFAULT_BUDGETS if b.name == "session-like").max_pages
     # known session parameters never even make distinct URLs
     assert (
         len({normalize_url(f"https://shop.example/item;jsessionid={i:032x}") for i in range(50)})
         == 1
     )
+
+
+def test_session_tokens_collapse_but_content_parameters_stay():
+    """phpBB ``sid`` and vBulletin ``s`` hold 32 hex digits: one URL per page, not per visit."""
+    topic = "https://forum.example/viewtopic.php?f=2&t=7"
+    visits = [
+        f"https://forum.example/viewtopic.php?f=2&sid={i:032x}&t=7" for i in range(0, 2**40, 2**35)
+    ]
+    visits += [f"https://forum.example/viewtopic.php?s={i:040X}&t=7&f=2" for i in range(5)]
+    visits += ["https://forum.example/viewtopic.php?t=7&f=2&SID=" + "ab" * 32]
+    assert {normalize_url(v) for v in visits} == {topic}
+    for kept in (
+        "https://slashdot.example/article.pl?sid=06/01/01/1234",
+        "https://blog.example/?s=climate",
+        "https://blog.example/?s=" + "0f" * 15,  # 30 hex digits: short of a token
+        "https://shop.example/item?id=" + "0f" * 16,  # a digest under another name
+        "https://conf.example/talks?session=3",
+    ):
+        assert normalize_url(kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "https://shop.example/(S(lit3py55t21z5v55vlm25s55))/default.aspx?id=3",
+            "https://shop.example/default.aspx?id=3",
+        ),
+        ("https://shop.example/(X(1)S(abc_12-x))/cart/", "https://shop.example/cart/"),
+        ("https://shop.example/app/(S(q1w2e3))", "https://shop.example/app"),
+        # ordinary parentheses are content
+        (
+            "https://wiki.example/wiki/Mercury_(planet)",
+            "https://wiki.example/wiki/Mercury_(planet)",
+        ),
+        ("https://shop.example/(sale)/shoes", "https://shop.example/(sale)/shoes"),
+    ],
+)
+def test_aspnet_cookieless_session_segments_are_removed(raw, expected):
+    assert normalize_url(raw) == expected
+
+
+def test_budgets_count_distinct_urls():
+    """Every page links the calendar again: repeats must not spend the budget."""
+    budgets = PageBudgets([PatternBudget("calendar", r"[?&]month=", 3)])
+    nav = ["https://a.example/cal?month=1", "https://a.example/cal?month=2"]
+    for page in range(100):  # each page links the same two months, then a new one
+        assert all(budgets.admit(url) for url in nav)
+        budgets.admit(f"https://a.example/cal?month={page + 3}")
+    admitted = [u for u in (f"https://a.example/cal?month={m}" for m in range(1, 200))]
+    assert sum(u in budgets._admitted for u in admitted) == 3
+    assert budgets.refused["calendar"] == 99
 
 
 def test_budgets_leave_ordinary_pages_alone():

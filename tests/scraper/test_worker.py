@@ -16,14 +16,24 @@ from pathlib import Path
 import pytest
 
 import scraper
+
+# Imported at collection, not inside a test: trafilatura's import warns about
+# an optional SOCKS module, and the suite turns warnings into errors.
+import scraper.extraction.article
 from scraper.config import Config, ExtractConfig
 from scraper.extraction.worker import ExtractionPool, extract_in_worker
+from tests.hostile_content import tasks
 
 PAGES = Path(__file__).resolve().parent.parent.parent / "fixtures" / "pages"
 URL = "https://www.gazzettadelvaldarno.it/2024/06/18/tramvia-bagno-a-ripoli-cantieri-settembre/"
 #: Deep enough that lexbor + lxml need seconds on it (quadratic in depth), which
 #: no Python timeout can interrupt: only killing the process stops it.
-NESTED = ("<html><body>" + "<div>" * 80_000 + "<p>parole</p>" * 50 + "</div>" * 80_000).encode()
+NESTED = (
+    "<html><body>"
+    + "<div>" * 80_000
+    + "".join(f"<p>Parola numero {n} del testo.</p>" for n in range(50))
+    + "</div>" * 80_000
+).encode()
 
 
 @dataclass(frozen=True)
@@ -70,23 +80,52 @@ def test_no_article_comes_back_typed(pool: ExtractionPool):
     assert pool.extract(_page("pl-news-microdata")).language == "pl"
 
 
+def test_deep_nesting_is_flattened_before_the_parsers_see_it(pool: ExtractionPool):
+    # Unflattened, lexbor alone needs ten seconds and more on this (quadratic
+    # in depth, inside one C call) and libxml2 drops everything past 256 levels.
+    started = time.monotonic()
+    article = pool.extract(NESTED)
+    assert time.monotonic() - started < 5.0  # about 0.5 s on an idle machine
+    assert article.text.split("\n\n") == [f"Parola numero {n} del testo." for n in range(50)]
+
+
 @pytest.mark.slow  # about 2 s on an idle machine: a deadline, then a cold worker
 def test_deadline_kills_the_worker_and_the_pool_goes_on(warm: Warm):
-    # Long enough for a cold worker's imports plus a normal page, far too short
-    # for the nested document (which takes ten seconds and more).  Both scale
-    # with the machine's load, so the deadline is set from the measured cold start.
+    # The task blocks in one C call (time.sleep) on the marked document: only
+    # killing the process stops it.  The deadline must cover a cold worker's
+    # start, which scales with the machine's load: it is set from the measured one.
     deadline = max(1.0, 2.0 * warm.cold_start)
     config = Config(extract=ExtractConfig(timeout=deadline))
-    with ExtractionPool(config, processes=1) as pool:
+    with ExtractionPool(config, processes=1, task=tasks.stall) as pool:
         started = time.monotonic()
         with pytest.raises(scraper.ExtractionError, match="deadline") as info:
-            pool.extract(NESTED)
+            pool.run(tasks.STALL)
         # killed and replaced, not waited for
         assert time.monotonic() - started < deadline + max(2.0, warm.cold_start)
         assert type(info.value) is scraper.ExtractionError
         # a fresh worker replaced the killed one
-        article = pool.extract(_page("it-wordpress-news"), URL)
-        assert article.author == "Chiara Benvenuti"
+        assert pool.run("<p>next</p>") == "<p>next</p>"
+
+
+def test_a_worker_past_its_memory_limit_is_killed_and_replaced():
+    limit = 320 * tasks.MIB
+    with ExtractionPool(Config(), processes=1, task=tasks.hog_slowly, memory_limit=limit) as pool:
+        with pytest.raises(scraper.ExtractionError, match="more than 320 MiB of memory"):
+            pool.run("<p>x</p>")
+        # Read every 20 ms while it grows 16 MiB per 10 ms: caught well before
+        # the 1.5 GiB it would reach, and its peak was recorded.
+        assert limit < pool.peak_rss < limit + 160 * tasks.MIB
+
+
+def test_an_allocation_burst_hits_the_address_space_cap():
+    # 8 GiB at once: past the cap (4 x 256 MiB), the allocation fails inside
+    # the worker and comes back as a typed error, before any page is touched.
+    with ExtractionPool(
+        Config(), processes=1, task=tasks.hog_at_once, memory_limit=256 * tasks.MIB
+    ) as pool:
+        with pytest.raises(scraper.ExtractionError, match="MemoryError"):
+            pool.run("<p>x</p>")
+        assert pool.peak_rss < 256 * tasks.MIB
 
 
 def test_closed_pool_refuses_jobs():
