@@ -48,6 +48,12 @@ __all__ = ["extract_article"]
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+")
+#: Scripts written without spaces between words (Han, kana).
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: What counts as a word: a ``\\w+`` run, but each Chinese or Japanese character
+#: alone, since those scripts put no spaces between words (a whole clause would
+#: otherwise count as one word, and a short article as no article).
+_COUNTED = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
 
 #: trafilatura's fast body is trusted when it holds at least this share of the
 #: page's visible words (navigation and sidebars not counted).  Below it the
@@ -162,13 +168,18 @@ def _drop_leading_headline(paragraphs: list[str], headlines: set[str]) -> list[s
 
 
 def _count(text: str) -> int:
-    """Words, as ``\\w+`` tokens (bodies are compared in this unit)."""
-    return len(_WORD.findall(text))
+    """Words, as ``\\w+`` tokens, Chinese and Japanese characters one by one
+    (bodies are compared in this unit).
+
+    >>> _count("Il pleut à Paris."), _count("東京で雨が降った。")
+    (4, 8)
+    """
+    return len(_COUNTED.findall(text))
 
 
 def _at_least(text: str, words: int) -> bool:
     """Whether ``text`` has ``words`` words or more: reads only that far."""
-    return sum(1 for _ in itertools.islice(_WORD.finditer(text), words)) >= words
+    return sum(1 for _ in itertools.islice(_COUNTED.finditer(text), words)) >= words
 
 
 #: Elements trafilatura deletes before it looks for the body (besides scripts).

@@ -212,3 +212,16 @@ def test_extraction_is_deterministic():
     assert scraper.extract(html, "https://gazzetta.example/a") == scraper.extract(
         html, "https://gazzetta.example/a"
     )
+
+
+def test_a_short_chinese_article_is_an_article():
+    # Chinese puts no spaces between words: counted as \w+ runs, this body would
+    # be two "words" and fall under the minimum.
+    html = (
+        "<html lang='zh'><head><title>北京下雨</title></head><body><article>"
+        "<h1>北京下雨</h1><p>今天北京下了一场大雨，很多人都带了雨伞。天气预报说明天还会下雨。</p>"
+        "</article></body></html>"
+    )
+    article = scraper.extract(html)
+    assert article.text == "今天北京下了一场大雨，很多人都带了雨伞。天气预报说明天还会下雨。"
+    assert article.word_count >= 20
