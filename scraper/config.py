@@ -112,6 +112,9 @@ class ExtractConfig:
     min_words: int = 8
     #: Deadline in seconds for one extraction in a worker process (CLI, crawl).
     timeout: float = 20.0
+    #: Resident memory in bytes past which an extraction worker is killed and
+    #: the page fails with ``ExtractionError`` (None: no bound).
+    max_memory: int | None = 384 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from scraper.config import Config
 from scraper.errors import (
@@ -74,7 +74,7 @@ logger = logging.getLogger(__name__)
 #: Resident memory (bytes) a worker may use before it is killed: 384 MiB.  A
 #: warm worker holds about 220 MiB (lexbor, lxml, trafilatura, the language
 #: model and word lists); a 5 MB page adds some 80 MiB.
-WORKER_MEMORY_LIMIT: Final = 384 * 1024 * 1024
+WORKER_MEMORY_LIMIT: Final = 384 * 1024 * 1024  # ExtractConfig.max_memory's default
 #: Seconds between two readings of a busy worker's resident memory.
 MEMORY_POLL: Final = 0.02
 #: The kernel caps a worker's address space at this multiple of its memory
@@ -208,7 +208,8 @@ class ExtractionPool:
     code).  ``task`` replaces what the workers run (see :data:`Task`); then
     use ``run``, which returns whatever the task returns.  ``memory_limit``
     is the resident memory in bytes past which a busy worker is killed (None:
-    no limit); ``peak_rss`` reports the most any worker used so far.
+    no limit; by default ``config.extract.max_memory``); ``peak_rss`` reports
+    the most any worker used so far.
     """
 
     def __init__(
@@ -217,11 +218,11 @@ class ExtractionPool:
         processes: int = 1,
         *,
         task: Task | None = None,
-        memory_limit: int | None = WORKER_MEMORY_LIMIT,
+        memory_limit: int | Literal["config"] | None = "config",
     ) -> None:
         self._config = config
         self._task = task
-        self._memory_limit = memory_limit
+        self._memory_limit = config.extract.max_memory if memory_limit == "config" else memory_limit
         #: The highest peak resident memory (bytes) seen in a worker of this pool.
         self.peak_rss = 0
         self._size = max(1, processes)

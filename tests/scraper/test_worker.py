@@ -138,3 +138,15 @@ def test_closed_pool_refuses_jobs():
 def test_extract_in_worker():
     article = extract_in_worker(_page("fr-broken-markup"), None, Config())
     assert article.language == "fr"
+
+
+def test_the_memory_bound_comes_from_the_config():
+    from scraper.config import ExtractConfig
+    from scraper.extraction.worker import WORKER_MEMORY_LIMIT
+
+    assert ExtractConfig().max_memory == WORKER_MEMORY_LIMIT
+    small = Config(extract=ExtractConfig(max_memory=123 * 1024 * 1024))
+    with ExtractionPool(small) as pool:
+        assert pool._memory_limit == 123 * 1024 * 1024
+    with ExtractionPool(small, memory_limit=None) as pool:
+        assert pool._memory_limit is None
