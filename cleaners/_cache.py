@@ -1,9 +1,10 @@
 """THE CACHE: the cleaners' only process-wide state, built lazily.
 
 Three expensive objects are worth keeping for the life of the process: the
-py3langid model (about 1.5 s to load), wordfreq's per-language frequency
-tables as memory-mapped :class:`~cleaners.wordindex.WordIndex` tries (built
-once per machine into a disk cache, then a millisecond to open) and the word
+py3langid model (decompressed once per machine, then memory-mapped),
+wordfreq's per-language frequency tables as memory-mapped
+:class:`~cleaners.wordindex.WordIndex` tries (built once per machine into a
+disk cache, then a millisecond to open) and the word
 splitter's :class:`~cleaners.lexicon.Lexicon` per language (function words,
 probe words and memo tables).  All are created
 on first use, never at import time.  The first two are never mutated; a lexicon
@@ -33,10 +34,10 @@ logger = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def language_identifier() -> Any:  # noqa: ANN401 - py3langid ships no types
     """Return the one py3langid identifier, with probabilities normalised."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from cleaners.langmodel import load_identifier
 
     logger.debug("loading the py3langid model")
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return load_identifier()
 
 
 @lru_cache(maxsize=64)

@@ -12,33 +12,30 @@ directory; from then on it opens in about a millisecond, the tries are
 memory-mapped (a process reads only the pages it touches, and worker processes
 share them), and the frequencies are exactly wordfreq's.
 
-Where: ``$TIDYSCRAPE_CACHE_DIR``, else ``$XDG_CACHE_HOME/tidyscrape``, else
-``~/.cache/tidyscrape``; one folder per index format and wordfreq version, so an
-upgrade never reads a stale table.  A cache that cannot be written or read is not
-an error: the index is then built in memory for this process (and a warning is
-logged once), because cleaning never fails on any text.  Files are written under
-a temporary name and renamed, so concurrent builders never see each other's half
-files.
+Where: the cache folder of :mod:`cleaners._diskcache`, one subfolder per index
+format and wordfreq version.  A cache that cannot be written or read is not an
+error: the index is then built in memory for this process (and a warning is
+logged once), because cleaning never fails on any text.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import hashlib
 import itertools
 import logging
 import marshal
 import math
-import os
-import tempfile
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import marisa_trie
 import wordfreq
 
-__all__ = ["WordIndex", "cache_dir", "load_index"]
+from cleaners._diskcache import atomic, cache_dir, warn_unwritable
+
+__all__ = ["WordIndex", "load_index"]
 
 logger = logging.getLogger(__name__)
 
@@ -152,28 +149,20 @@ class WordIndex:
         return len(ends), [w[::-1] for w in ends]
 
 
-def cache_dir() -> Path:
-    """The folder the word indexes live in (see the module docstring)."""
-    explicit = os.environ.get("TIDYSCRAPE_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "tidyscrape"
-
-
 def _folder() -> Path:
-    version = getattr(wordfreq, "__version__", None) or _wordfreq_version()
-    return cache_dir() / f"words-{FORMAT}-wordfreq-{version}"
+    return cache_dir() / f"words-{FORMAT}-{_data_stamp()}"
 
 
 @functools.cache
-def _wordfreq_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+def _data_stamp() -> str:
+    """A short name for wordfreq's data files as installed: their names and sizes.
 
-    try:
-        return version("wordfreq")
-    except PackageNotFoundError:
-        return "unknown"
+    An upgrade that changes a table changes it, so a stale index is never read;
+    reading the package's version from its metadata would cost 50 ms per process.
+    """
+    files = sorted(Path(wordfreq.DATA_PATH).glob("*.msgpack.gz"))
+    listing = ";".join(f"{f.name}:{f.stat().st_size}" for f in files)
+    return hashlib.sha1(listing.encode(), usedforsecurity=False).hexdigest()[:12]
 
 
 def _pack_parts(code: str) -> tuple[dict[str, int], int, list[list[str]], list[str]]:
@@ -216,26 +205,11 @@ def _build_from(
     return WordIndex(code, trie, reversed_trie, ids, levels, head or [], top or [])
 
 
-@contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
-    """A temporary path beside ``path``, renamed to it when the block succeeds."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        tmp.chmod(0o644)  # readable by everyone, like the package's own data
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def _save(folder: Path, index: WordIndex) -> None:
     """Write ``index`` into ``folder``: its two tries, then the rest."""
-    folder.mkdir(parents=True, exist_ok=True)
     code = index.code
     for suffix, trie in (("words", index._trie), ("rwords", index._reversed)):
-        with _atomic(folder / f"{code}.{suffix}") as tmp:
+        with atomic(folder / f"{code}.{suffix}") as tmp:
             trie.save(str(tmp))
     meta = {
         "format": FORMAT,
@@ -247,7 +221,7 @@ def _save(folder: Path, index: WordIndex) -> None:
         "top": index.top,
     }
     # The metadata goes last: its presence says the two tries are complete.
-    with _atomic(folder / f"{code}.meta") as tmp:
+    with atomic(folder / f"{code}.meta") as tmp:
         tmp.write_bytes(marshal.dumps(meta))
 
 
@@ -286,16 +260,5 @@ def load_index(code: str) -> WordIndex:
     try:
         _save(folder, index)
     except OSError as exc:
-        _warn_unwritable(folder, exc.strerror or str(exc))
+        warn_unwritable(folder, exc.strerror or str(exc))
     return index
-
-
-@functools.cache
-def _warn_unwritable(folder: Path, reason: str) -> None:
-    """Say once per folder and reason that indexes cannot be saved there."""
-    logger.warning(
-        "cannot save word indexes in %s (%s): each process builds them in memory; "
-        "set TIDYSCRAPE_CACHE_DIR to a writable folder",
-        folder,
-        reason,
-    )

@@ -10,6 +10,7 @@ import pytest
 import wordfreq
 
 from cleaners import wordindex
+from cleaners._diskcache import cache_dir
 from cleaners.wordindex import WordIndex, load_index
 
 #: A small wordfreq table (about 30,000 words): quick to build in every test.
@@ -107,7 +108,7 @@ def test_an_unwritable_cache_is_no_error(
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("TIDYSCRAPE_CACHE_DIR", str(blocker / "cache"))
-    with caplog.at_level(logging.WARNING, logger="cleaners.wordindex"):
+    with caplog.at_level(logging.WARNING, logger="cleaners._diskcache"):
         index = load_index(CODE)
     assert len(index) == len(wordfreq.get_frequency_dict(CODE))
     assert "TIDYSCRAPE_CACHE_DIR" in caplog.text
@@ -116,6 +117,6 @@ def test_an_unwritable_cache_is_no_error(
 def test_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("TIDYSCRAPE_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
-    assert wordindex.cache_dir() == Path("/somewhere/cache/tidyscrape")
+    assert cache_dir() == Path("/somewhere/cache/tidyscrape")
     monkeypatch.setenv("TIDYSCRAPE_CACHE_DIR", "/elsewhere")
-    assert wordindex.cache_dir() == Path("/elsewhere")
+    assert cache_dir() == Path("/elsewhere")
