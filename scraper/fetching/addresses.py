@@ -27,10 +27,12 @@ documentation); the logic is in :class:`NetworkPolicy`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import logging
 import socket
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Final, Protocol
 
 from scraper.config import FetchConfig
@@ -122,15 +124,42 @@ class Resolver(Protocol):
 
 
 class SystemResolver:
-    """The operating system's resolver (``getaddrinfo``), run off the event loop."""
+    """The operating system's resolver (``getaddrinfo``), in a few threads of its own.
+
+    ``getaddrinfo`` blocks and cannot be cancelled: a fetch whose deadline
+    passes leaves its lookup running until the OS resolver gives up
+    (``resolv.conf``'s timeout times its attempts).  Run in the event loop's
+    default executor, lookups stuck on a dead DNS server would pile up and
+    take the threads the rest of the program needs.  Here they hold at most
+    ``max_threads`` threads of this resolver's own (made on first use,
+    released by ``close()``); further lookups wait their turn, and one whose
+    fetch gave up meanwhile is dropped before it starts.
+    """
+
+    def __init__(self, max_threads: int = 4) -> None:
+        self._max_threads = max(1, max_threads)
+        self._executor: ThreadPoolExecutor | None = None
 
     async def resolve(self, host: str, port: int) -> Sequence[str]:
+        try:
+            encoded = host.encode("idna")
+        except UnicodeError as exc:  # a label over 63 characters, or empty
+            raise socket.gaierror(socket.EAI_NONAME, f"{host!r} is not a valid host name") from exc
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(self._max_threads, thread_name_prefix="resolver")
         loop = asyncio.get_running_loop()
-        infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        lookup = functools.partial(socket.getaddrinfo, encoded, port, type=socket.SOCK_STREAM)
+        infos = await loop.run_in_executor(self._executor, lookup)
         seen: dict[str, None] = {}
         for _family, _type, _proto, _name, sockaddr in infos:
             seen.setdefault(str(sockaddr[0]), None)
         return list(seen)
+
+    def close(self) -> None:
+        """Let go of the lookup threads (a lookup under way finishes on its own)."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _aton_part(text: str) -> int | None:
@@ -240,19 +269,20 @@ def refusal(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> str | None
     'cloud metadata'
     >>> refusal(ipaddress.ip_address("127.0.0.1"), parse_networks(["127.0.0.1/32"])) is None
     True
+    >>> refusal(ipaddress.ip_address("::ffff:10.0.0.1"), parse_networks(["::/0"]))
+    'private'
     """
-    candidates = [address]
     inner = embedded_ipv4(address)
     if inner is not None:
-        candidates.append(inner)
-    for candidate in candidates:
-        if candidate in _METADATA:
-            exact = [n for n in allowed if n.num_addresses == 1]
-            return None if _within(candidate, exact) else "cloud metadata"
-    if any(_within(candidate, allowed) for candidate in candidates):
+        # A connection to a mapped, NAT64 or 6to4 address reaches ``inner``: the
+        # IPv4 rules and allowed IPv4 networks alone judge it, so that allowing
+        # IPv6 (``::/0``) does not open private IPv4 through ``::ffff:10.0.0.1``.
+        return refusal(inner, allowed)
+    if address in _METADATA:
+        exact = [n for n in allowed if n.num_addresses == 1]
+        return None if _within(address, exact) else "cloud metadata"
+    if _within(address, allowed):
         return None
-    if inner is not None:
-        return refusal(inner)
     for network, reason in _DENIED:
         if address.version == network.version and address in network:
             return reason
@@ -323,7 +353,11 @@ async def resolve_addresses(resolver: Resolver, host: str, port: int) -> list[st
     literal = literal_address(host)
     if literal is not None:
         return [str(literal)]
-    answers = await resolver.resolve(host, port)
+    try:
+        answers = await resolver.resolve(host, port)
+    except UnicodeError as exc:
+        # The name cannot be IDNA-encoded (a label over 63 characters): no lookup was made.
+        raise socket.gaierror(socket.EAI_NONAME, f"{host!r} is not a valid host name") from exc
     addresses = []
     for answer in answers:
         try:

@@ -44,7 +44,6 @@ from scraper.errors import (
     FetchError,
     HeadersTooLarge,
     HTTPStatusError,
-    InvalidURL,
     TooManyRedirects,
     TruncatedBody,
 )
@@ -63,6 +62,7 @@ from scraper.fetching.redirects import (
     keep_location,
     location,
     may_send_credentials,
+    normalize_url,
     peer_address,
     redirect_method,
     redirect_target,
@@ -87,6 +87,10 @@ logger = logging.getLogger(__name__)
 
 #: Idle keep-alive connections are closed after this many seconds.
 _KEEPALIVE_EXPIRY: Final = 30.0
+#: A compressed body cut short after this many raw bytes without decoding to a
+#: single byte is not retried.  Real streams decode well before: a deflate or
+#: brotli block, or a zstd block (at most 128 KiB), yields its output at once.
+_BARREN_RAW: Final = 256 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +152,11 @@ class Fetcher:
         self._policy: AddressPolicy = (
             address_policy if address_policy is not None else NetworkPolicy.from_config(config)
         )
-        self._resolver: Resolver = resolver if resolver is not None else SystemResolver()
+        # A resolver we make is ours to close; one passed in belongs to the caller.
+        self._own_resolver: SystemResolver | None = None
+        if resolver is None:
+            resolver = self._own_resolver = SystemResolver()
+        self._resolver: Resolver = resolver
         self._transport = transport
         # Hops through a transport we did not build are guarded by HopGuard.
         self._hop_policy = (
@@ -180,6 +188,8 @@ class Fetcher:
         self._robots = self._given_robots
         if client is not None:
             await client.aclose()
+        if self._own_resolver is not None:
+            self._own_resolver.close()  # made again on the next lookup, if the fetcher is reused
 
     @property
     def robots(self) -> RobotsCache | None:
@@ -274,7 +284,7 @@ class Fetcher:
         """Walk the redirect chain hop by hop and build the Page of the last one."""
         counts: Counter[str] = Counter()
         max_length = self._config.max_url_length
-        current = _normalize(url, max_length)
+        current = normalize_url(url, max_length)
         method = "GET"
         hops = [current]
         seen = {(current, _cookie_state(client))}
@@ -285,7 +295,7 @@ class Fetcher:
             hop = await self._request(client, method, current, url, deadline, counts, extra)
             if isinstance(hop, _Final):
                 break
-            target = _normalize(redirect_target(current, hop.location), max_length)
+            target = normalize_url(redirect_target(current, hop.location), max_length)
             if len(hops) > self._config.max_redirects:
                 raise TooManyRedirects(
                     f"{url} redirected more than {self._config.max_redirects} times; "
@@ -337,8 +347,9 @@ class Fetcher:
         def remaining() -> float:
             return deadline - loop.time()
 
-        headers = request_headers(self._config.headers, first_url=first_url, hop_url=url)
-        headers += list(extra.items())
+        # The caller's per-fetch headers follow the same rule as the configured ones.
+        configured = [*self._config.headers, *extra.items()]
+        headers = request_headers(configured, first_url=first_url, hop_url=url)
         trusted = may_send_credentials(first_url, url)
 
         host = urlsplit(url).hostname or ""
@@ -352,7 +363,12 @@ class Fetcher:
             request = client.build_request(
                 method, url, headers=headers, extensions=guard.extensions
             )
-            if trusted and self._config.cookies:
+            if not trusted:
+                # The client's jar matches cookies by host only (as RFC 6265 says),
+                # so a cookie set on the way would go to another port, or from
+                # http to https: no cookie leaves the first URL's origin.
+                request.headers.pop("cookie", None)
+            elif self._config.cookies:
                 existing = request.headers.get("cookie")
                 value = cookie_header(self._config.cookies, existing)
                 if value is not None:
@@ -437,17 +453,28 @@ class Fetcher:
 
 
 async def _read_capped(response: httpx.Response, url: str, cap: int, codings: list[str]) -> bytes:
-    """The decoded body, decompressed by us in bounded steps, stopping past ``cap`` bytes."""
+    """The decoded body, decompressed by us in bounded steps, stopping past ``cap`` bytes.
+
+    Reading stops where the compressed stream ends (junk after it is not
+    read) and past the raw cap (padding that decodes to nothing).
+    """
     decoder = BodyDecoder(codings, cap, url)
     try:
         async for chunk in response.aiter_raw():
             decoder.feed(chunk)
+            if decoder.ended:
+                break
     except httpx.HTTPError as exc:
         raise map_body_error(exc, url) from exc
     try:
         return decoder.finish()
-    except TruncatedBody as exc:  # a compressed stream cut short: as retryable as a reset
-        raise Retryable(exc, "truncated") from exc
+    except TruncatedBody as exc:
+        if decoder.size == 0 and decoder.raw_size > _BARREN_RAW:
+            # Hundreds of KiB that decoded to nothing are not worth a second
+            # download: such a stream is built that way (an endless gzip
+            # header, padding), not cut by the network.
+            raise
+        raise Retryable(exc, "truncated") from exc  # cut mid-body: as retryable as a reset
 
 
 def _too_large(url: str, cap: int, detail: str) -> BodyTooLarge:
@@ -464,21 +491,6 @@ def _status_error(response: httpx.Response, url: str) -> HTTPStatusError:
     return HTTPStatusError(
         f"{url} answered {status} {response.reason_phrase}; {hint}", url=url, status=status
     )
-
-
-def _normalize(url: str, max_length: int) -> str:
-    """httpx's normal form of ``url`` (IDNA host, default path) so loops compare equal."""
-    if len(url) > max_length:
-        raise InvalidURL(
-            f"{url[:80]}... is {len(url)} characters long, over the {max_length} character "
-            "cap (FetchConfig.max_url_length); such URLs are traps or broken links",
-            url=url[:max_length],
-        )
-    check_scheme(url)
-    try:
-        return str(httpx.URL(url))
-    except httpx.InvalidURL as exc:
-        raise InvalidURL(f"{url!r} is not a valid URL ({exc})", url=url) from exc
 
 
 def _cookie_state(client: httpx.AsyncClient) -> tuple[tuple[str, str, str, str], ...]:

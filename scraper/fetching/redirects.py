@@ -15,11 +15,11 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from scraper.errors import BlockedAddress, InvalidURL, NetworkError
-from scraper.fetching.addresses import Resolver, resolve_addresses
+from scraper.fetching.addresses import Resolver, literal_address, resolve_addresses
 
 __all__ = [
+    "CROSS_ORIGIN_HEADERS",
     "REDIRECT_STATUSES",
-    "SENSITIVE_HEADERS",
     "AddressPolicy",
     "HopGuard",
     "check_scheme",
@@ -28,6 +28,7 @@ __all__ = [
     "keep_location",
     "location",
     "may_send_credentials",
+    "normalize_url",
     "origin",
     "peer_address",
     "redirect_method",
@@ -48,8 +49,10 @@ AddressPolicy = Callable[[str, str | None], None]
 #: Statuses we follow.  Other 3xx (300, 304...) are final answers.
 REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
 
-#: Request headers that carry credentials: sent only to the first origin.
-SENSITIVE_HEADERS: Final = frozenset({"authorization", "cookie", "proxy-authorization"})
+#: The configured headers sent to a redirect's other origin; every other one
+#: (Authorization, Cookie, X-Api-Key, any custom header: we cannot tell which
+#: carry credentials) goes to the first URL's origin only.
+CROSS_ORIGIN_HEADERS: Final = frozenset({"accept", "accept-language", "user-agent"})
 
 #: Bodies of redirects and error answers up to this size are read and
 #: dropped so that the connection can be reused; larger ones close it.
@@ -114,14 +117,18 @@ def may_send_credentials(first_url: str, hop_url: str) -> bool:
 def request_headers(
     extra: Iterable[tuple[str, str]], *, first_url: str, hop_url: str
 ) -> list[tuple[str, str]]:
-    """The configured headers for one hop, without credentials off the first origin.
+    """The configured headers for one hop: all on the first origin, harmless ones elsewhere.
 
-    >>> request_headers([("Authorization", "x"), ("X-A", "1")],
-    ...                 first_url="https://a.org/", hop_url="https://b.org/")
-    [('X-A', '1')]
+    Off the first origin only :data:`CROSS_ORIGIN_HEADERS` are kept.
+
+    >>> headers = [("Authorization", "x"), ("X-Api-Key", "k"), ("Accept-Language", "it")]
+    >>> request_headers(headers, first_url="https://a.org/", hop_url="https://b.org/")
+    [('Accept-Language', 'it')]
+    >>> len(request_headers(headers, first_url="https://a.org/", hop_url="https://a.org/x"))
+    3
     """
     trusted = may_send_credentials(first_url, hop_url)
-    return [(k, v) for k, v in extra if trusted or k.lower() not in SENSITIVE_HEADERS]
+    return [(k, v) for k, v in extra if trusted or k.lower() in CROSS_ORIGIN_HEADERS]
 
 
 def cookie_header(pairs: Iterable[tuple[str, str]], existing: str | None = None) -> str | None:
@@ -182,9 +189,75 @@ def redirect_target(url: str, location: str) -> str:
     'https://a.org/z?q=1'
     >>> redirect_target("https://a.org/x", "//b.org/p")
     'https://b.org/p'
+
+    A ``Location`` the URL parser refuses (``http://[::1/x``) is an
+    :class:`InvalidURL`.
     """
-    target = urljoin(url, location.strip())
+    try:
+        target = urljoin(url, location.strip())
+    except ValueError as exc:
+        raise InvalidURL(
+            f"{url} redirects to {location[:200]!r}, which is not a valid URL ({exc}); "
+            "the site is broken",
+            url=url,
+        ) from exc
     return target.split("#", 1)[0]
+
+
+#: Longest host name DNS can carry (RFC 1035), and longest label in it.
+_MAX_HOST: Final = 253
+_MAX_LABEL: Final = 63
+
+
+def normalize_url(url: str, max_length: int) -> str:
+    """httpx's normal form of ``url`` (lower-case IDNA host), checked before any use.
+
+    Loops compare equal in this form.  Refused with :class:`InvalidURL`: a URL
+    over ``max_length`` characters, one httpx cannot parse, a port outside
+    1-65535 and a host name DNS cannot carry (a label over 63 characters,
+    over 253 in all) -- such a host fails in IDNA encoding, deep in the
+    resolver, with an exception outside the FetchError tree.
+
+    >>> normalize_url("HTTP://Example.ORG/a", 100)
+    'http://example.org/a'
+    >>> normalize_url("http://a.org:99999/", 100)
+    Traceback (most recent call last):
+    scraper.errors.InvalidURL: 'http://a.org:99999/' has port 99999, outside 1-65535
+    """
+    if len(url) > max_length:
+        raise InvalidURL(
+            f"{url[:80]}... is {len(url)} characters long, over the {max_length} character "
+            "cap (FetchConfig.max_url_length); such URLs are traps or broken links",
+            url=url[:max_length],
+        )
+    check_scheme(url)
+    try:
+        parsed = httpx.URL(url)
+        port = parsed.port
+        host = parsed.raw_host.decode("ascii")
+        # Decoding the host back from IDNA is what httpx does when it builds the
+        # request: a malformed A-label ("xn--") fails there, so it fails here.
+        if not parsed.host:
+            raise ValueError("no host")
+    except (httpx.InvalidURL, ValueError) as exc:  # UnicodeError (IDNAError) is a ValueError
+        raise InvalidURL(f"{url!r} is not a valid URL ({exc})", url=url) from exc
+    if port is not None and not 0 < port < 65536:
+        raise InvalidURL(f"{url!r} has port {port}, outside 1-65535", url=url)
+    if ":" not in host and literal_address(host) is None:
+        name = host.removesuffix(".")
+        if len(name) > _MAX_HOST:
+            raise InvalidURL(
+                f"{url[:120]!r}: its host name is {len(name)} characters long, "
+                f"over the {_MAX_HOST} DNS allows",
+                url=url,
+            )
+        if any(not 0 < len(label) <= _MAX_LABEL for label in name.split(".")):
+            raise InvalidURL(
+                f"{url[:120]!r}: its host name has an empty label or one over "
+                f"{_MAX_LABEL} characters, which DNS cannot carry",
+                url=url,
+            )
+    return str(parsed)
 
 
 class HopGuard:

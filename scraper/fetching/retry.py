@@ -30,6 +30,7 @@ from scraper.config import FetchConfig
 from scraper.errors import FetchError, HTTPStatusError, RetryLaterError
 
 __all__ = [
+    "MAX_RETRY_AFTER",
     "RETRY_AFTER_STATUSES",
     "RetryBudget",
     "Retryable",
@@ -43,6 +44,9 @@ logger = logging.getLogger(__name__)
 
 #: Statuses whose Retry-After header we honour.
 RETRY_AFTER_STATUSES: Final = frozenset({429, 503})
+#: Longest Retry-After we take literally, in seconds (a year): a longer one is
+#: read as this, so that "retry at" stays a date (999999999999 s is not).
+MAX_RETRY_AFTER: Final = 365 * 24 * 3600.0
 
 
 def retryable_status(status: int) -> bool:
@@ -58,7 +62,9 @@ def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
     """Seconds to wait from a ``Retry-After`` value (delta seconds or HTTP-date).
 
     Returns None for a missing or unreadable value (we then back off as
-    usual); a date in the past means 0.
+    usual); a date in the past means 0, and anything past
+    :data:`MAX_RETRY_AFTER` means that.  Only ASCII digits are delta
+    seconds (``str.isdigit`` also takes "²" and other scripts' digits).
 
     >>> now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     >>> parse_retry_after("120", now)
@@ -67,19 +73,24 @@ def parse_retry_after(value: str | None, now: dt.datetime) -> float | None:
     30.0
     >>> parse_retry_after("soon", now) is None
     True
+    >>> parse_retry_after("\N{SUPERSCRIPT TWO}", now) is None
+    True
+    >>> parse_retry_after("999999999999", now) == MAX_RETRY_AFTER
+    True
     """
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        # Compared as an int: float() of 400 digits is inf, and timedelta(inf) overflows.
+        return min(int(value), int(MAX_RETRY_AFTER)) * 1.0
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # unparsable, or a year out of range
         return None
     if when.tzinfo is None:  # HTTP-dates are GMT by definition
         when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - now).total_seconds())
+    return min(MAX_RETRY_AFTER, max(0.0, (when - now).total_seconds()))
 
 
 class Retryable(Exception):  # an internal signal: it never leaves the fetcher

@@ -12,9 +12,11 @@ What the answer is, per RFC 9309 section 2.3.1:
   are skipped, the others kept;
 * up to five redirects are followed, then robots.txt counts as unavailable;
 * 4xx (unavailable): everything is allowed;
-* 429, 5xx, timeouts, connection errors and bodies that do not decompress
-  (unreachable): everything is disallowed, for now; the short expiry lets a
-  later fetch try again.
+* 429, 5xx, timeouts, connection errors, bodies that do not decompress and
+  redirects to a hop that cannot be made (a refused address, a ``Location``
+  that is not a URL) (unreachable): everything is disallowed, for now; the
+  short expiry lets a later fetch try again.  A refused address for the
+  page's own origin raises :class:`BlockedAddress`, as the page would.
 
 Downloading one robots.txt has its own total deadline,
 ``FetchConfig.robots_timeout`` but at most half the fetch's ``timeout``, so
@@ -31,8 +33,9 @@ import asyncio
 import logging
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -40,7 +43,7 @@ import httpx
 from protego import Protego
 
 from scraper.config import FetchConfig
-from scraper.errors import ContentEncodingError, FetchError, NetworkError, RobotsDisallowed
+from scraper.errors import BlockedAddress, FetchError, RobotsDisallowed
 from scraper.fetching.addresses import Resolver, SystemResolver
 from scraper.fetching.decoding import BodyDecoder, CapReached, content_encodings
 from scraper.fetching.redirects import (
@@ -50,10 +53,11 @@ from scraper.fetching.redirects import (
     check_scheme,
     drain,
     location,
+    normalize_url,
     redirect_target,
 )
 
-__all__ = ["ROBOTS_MAX_BYTES", "RobotsCache", "product_token", "robots_url"]
+__all__ = ["MAX_ORIGINS", "ROBOTS_MAX_BYTES", "RobotsCache", "product_token", "robots_url"]
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +69,10 @@ _MAX_HOPS: Final = 5
 _TTL: Final = 24 * 3600.0
 #: Seconds an unreachable robots.txt keeps its origin disallowed before we ask again.
 _UNREACHABLE_TTL: Final = 300.0
+#: Origins whose answer is kept (the least recently used go first).  A parsed
+#: robots.txt can hold up to 500 KiB of rules, so a crawl over many hosts
+#: must not keep them all.
+MAX_ORIGINS: Final = 2048
 
 _TOKEN_RE: Final = re.compile(r"[A-Za-z_-]+")
 
@@ -106,6 +114,14 @@ class _Rules:
     expires: float
 
 
+@dataclass(slots=True)
+class _Loading:
+    """The lock of one origin being loaded, and the tasks holding or awaiting it."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
+
+
 class RobotsCache:
     """robots.txt answers per origin, fetched through the caller's client.
 
@@ -113,7 +129,8 @@ class RobotsCache:
     the address policy like every other hop (the client's transport applies
     it; ``address_policy`` and ``resolver`` are for a client whose transport
     does not, see HopGuard).  Concurrent questions about one origin share one
-    download.
+    download.  At most ``max_origins`` answers are kept, the least recently
+    used dropped first; an origin's lock lives only while it is loading.
     """
 
     def __init__(
@@ -124,6 +141,7 @@ class RobotsCache:
         address_policy: AddressPolicy | None = None,
         resolver: Resolver | None = None,
         clock: Callable[[], float] = time.monotonic,
+        max_origins: int = MAX_ORIGINS,
     ) -> None:
         self._client = client
         self._policy = address_policy
@@ -131,8 +149,15 @@ class RobotsCache:
         self._timeout = max(0.0, min(config.robots_timeout, config.timeout / 2))
         self._clock = clock
         self._agent = product_token(config.user_agent)
-        self._rules: dict[str, _Rules] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._max_url_length = config.max_url_length
+        self._max_origins = max(1, max_origins)
+        self._rules: OrderedDict[str, _Rules] = OrderedDict()
+        # Per origin: its lock and how many tasks hold or wait for it.
+        self._locks: dict[str, _Loading] = {}
+
+    def __len__(self) -> int:
+        """Origins whose answer is cached (expired ones included until dropped)."""
+        return len(self._rules)
 
     @property
     def agent(self) -> str:
@@ -167,18 +192,37 @@ class RobotsCache:
 
     async def _rules_for(self, url: str) -> _Rules:
         key = robots_url(url)
-        cached = self._rules.get(key)
-        if cached is not None and cached.expires > self._clock():
+        cached = self._cached(key)
+        if cached is not None:
             return cached
-        lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            cached = self._rules.get(key)  # another task may have loaded it meanwhile
-            if cached is not None and cached.expires > self._clock():
-                return cached
-            rules = await self._load(key)
-            logger.debug("robots %s: %s", key, rules.why)
-            self._rules[key] = rules
-            return rules
+        loading = self._locks.get(key)
+        if loading is None:
+            loading = self._locks[key] = _Loading()
+        loading.users += 1
+        try:
+            async with loading.lock:
+                cached = self._cached(key)  # another task may have loaded it meanwhile
+                if cached is not None:
+                    return cached
+                rules = await self._load(key)
+                logger.debug("robots %s: %s", key, rules.why)
+                self._rules[key] = rules
+                self._rules.move_to_end(key)
+                while len(self._rules) > self._max_origins:
+                    self._rules.popitem(last=False)
+                return rules
+        finally:
+            loading.users -= 1
+            if not loading.users:
+                del self._locks[key]
+
+    def _cached(self, key: str) -> _Rules | None:
+        """The unexpired answer for ``key``, marked as recently used."""
+        cached = self._rules.get(key)
+        if cached is None or cached.expires <= self._clock():
+            return None
+        self._rules.move_to_end(key)
+        return cached
 
     def _verdict(self, allow_all: bool, why: str, ttl: float) -> _Rules:
         return _Rules(None, allow_all, why, self._clock() + ttl)
@@ -194,15 +238,21 @@ class RobotsCache:
 
     async def _download(self, url: str) -> _Rules:
         first = url
-        for _ in range(_MAX_HOPS + 1):
+        for hop in range(_MAX_HOPS + 1):
             try:
                 check_scheme(url)
             except FetchError:
                 return self._verdict(True, f"robots.txt of {first} redirects off the web", _TTL)
             try:
+                url = normalize_url(url, self._max_url_length)
                 guard = HopGuard(self._policy, self._resolver, url)
                 await guard.preflight()
-                async with self._client.stream("GET", url, extensions=guard.extensions) as response:
+                request = self._client.build_request("GET", url, extensions=guard.extensions)
+                # robots.txt needs no cookie, and the client's jar matches by host
+                # only: a cookie of another port or scheme would go along.
+                request.headers.pop("cookie", None)
+                response = await self._client.send(request, stream=True)
+                try:
                     guard.check_response(response)
                     status = response.status_code
                     target = location(response)
@@ -212,10 +262,21 @@ class RobotsCache:
                     if 200 <= status < 300:
                         return self._parse(first, await _read_capped(response, url))
                     await drain(response)
+                finally:
+                    await response.aclose()
             except httpx.TimeoutException as exc:
                 logger.info("robots.txt %s timed out: %s", url, exc)
                 return self._verdict(False, f"robots.txt of {first} timed out", _UNREACHABLE_TTL)
-            except (httpx.HTTPError, NetworkError, ContentEncodingError) as exc:
+            except BlockedAddress:
+                if hop == 0:
+                    raise  # the page's own origin is refused: say so, not "disallowed"
+                logger.info("robots.txt of %s redirects to a refused address (%s)", first, url)
+                return self._verdict(False, f"unreachable robots.txt ({first})", _UNREACHABLE_TTL)
+            except (httpx.HTTPError, FetchError) as exc:
+                # Connection failures, bodies that do not decompress, and hops that
+                # cannot be made (a Location that is not a URL, a host name that is
+                # not one): robots.txt is unreachable, so everything is disallowed
+                # for now (RFC 9309 2.3.1.4), and the verdict is cached as such.
                 logger.info("robots.txt %s unreachable: %s", url, exc)
                 return self._verdict(False, f"unreachable robots.txt ({first})", _UNREACHABLE_TTL)
             if status == 429 or status >= 500:
@@ -230,11 +291,16 @@ class RobotsCache:
 
 
 async def _read_capped(response: httpx.Response, url: str) -> bytes:
-    """The first ROBOTS_MAX_BYTES of the decoded body; the rest is not read."""
+    """The first ROBOTS_MAX_BYTES of the decoded body; the rest is not read.
+
+    Reading also stops where the compressed stream ends, and past the raw cap.
+    """
     decoder = BodyDecoder(content_encodings(response.headers), ROBOTS_MAX_BYTES, url, truncate=True)
     try:
         async for chunk in response.aiter_raw():
             decoder.feed(chunk)
+            if decoder.ended:
+                break
     except CapReached:
         return decoder.body()
     return decoder.finish()

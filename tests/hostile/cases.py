@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import gzip
+import socket
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 
@@ -25,6 +26,7 @@ __all__ = [
     "brotli_bomb",
     "chunked",
     "deflate_bomb",
+    "endless_after",
     "gzip_bomb",
     "head",
     "nested_bomb",
@@ -102,6 +104,32 @@ def chunked(pieces: Iterable[bytes], *, headers: Headers = (), every: float = 0.
             if every:
                 conn.wait(every)
         conn.send(b"0\r\n\r\n")
+
+    return handler
+
+
+def endless_after(
+    coding: str, prefix: bytes, filler: bytes, sent: list[int], *, then_close: bool = False
+) -> Handler:
+    """``prefix``, then ``filler`` again and again (close-delimited) until the client stops reading.
+
+    ``sent`` gets the number of body bytes the socket accepted (what the
+    client read, plus what the kernel buffers hold): the client must stop
+    early, not drain the connection's whole byte budget.  With
+    ``then_close`` only 400 KB of filler is sent, then the body ends.
+    """
+
+    def handler(conn: Conn, request: Request) -> None:
+        conn.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 * 1024)
+        conn.send(head(200, [("Content-Type", "text/html"), ("Content-Encoding", coding)]))
+        conn.send(prefix)
+        total = len(prefix)
+        try:
+            for _ in range(400_000 // len(filler) + 1 if then_close else 10**9):
+                conn.send(filler)
+                total += len(filler)
+        finally:
+            sent.append(total)
 
     return handler
 

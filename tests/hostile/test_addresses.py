@@ -16,7 +16,7 @@ import os
 import httpx
 import pytest
 
-from scraper.errors import BlockedAddress, InvalidURL
+from scraper.errors import BlockedAddress, InvalidURL, RobotsDisallowed
 from scraper.fetching.client import Fetcher
 from tests.hostile.cases import PAGE, head, reply
 from tests.hostile.conftest import FAST, FakeResolver
@@ -140,10 +140,12 @@ def test_dns_rebinding_between_hops_is_caught(hostile, canary, fetch, net):
 
 
 def test_robots_txt_redirecting_inward(hostile, canary, fetch, net):
+    # The hop is refused, so robots.txt is unreachable: disallowed for now (RFC 9309).
     hostile.route("/robots.txt", _redirect_to(canary.url("/robots.txt")))
-    with pytest.raises(BlockedAddress):
+    with pytest.raises(RobotsDisallowed, match="unreachable"):
         fetch(hostile.url("/page"))
     assert hostile.hits("/page") == 0
+    assert net.hosts == ["127.0.0.1"]
 
 
 @pytest.mark.parametrize(
@@ -311,3 +313,71 @@ def test_credentials_do_not_follow_a_redirect_to_another_origin(hostile, other, 
     assert "session=s3cret" in first.headers["cookie"]
     (landed,) = other.requests
     assert not {"authorization", "proxy-authorization", "cookie"} & set(landed.headers)
+
+
+def test_cookies_set_on_the_way_do_not_follow_to_another_origin(hostile, other, fetch):
+    # Cookie jars match by host only, so 127.0.0.1:A's cookie would reach 127.0.0.1:B.
+    other.route("/land", reply(b"<p>landed</p>"))
+    hostile.route(
+        "/start",
+        lambda c, r: c.send(
+            head(
+                302,
+                [
+                    ("Set-Cookie", "session=SECRET; Path=/; HttpOnly"),
+                    ("Location", other.url("/land")),
+                    ("Content-Length", "0"),
+                ],
+            )
+        ),
+    )
+    assert fetch(hostile.url("/start"), obey_robots=False).text == "<p>landed</p>"
+    (landed,) = other.requests
+    assert "cookie" not in landed.headers
+
+
+def test_configured_headers_stay_with_their_origin(hostile, other, fetch):
+    other.route("/land", reply(b"<p>landed</p>"))
+    hostile.route("/start", _redirect_to(other.url("/land")))
+    fetch(
+        hostile.url("/start"),
+        headers=(("X-Api-Key", "K"), ("Accept-Language", "it"), ("X-Custom", "1")),
+        obey_robots=False,
+    )
+    (first,) = [r for r in hostile.requests if r.path == "/start"]
+    assert first.headers["x-api-key"] == "K"
+    assert first.headers["x-custom"] == "1"
+    (landed,) = other.requests
+    assert "x-api-key" not in landed.headers
+    assert "x-custom" not in landed.headers
+    assert landed.headers["accept-language"] == "it"  # harmless: allowed through
+    assert landed.headers["user-agent"].startswith("tidyscrape/")
+
+
+def test_allowing_all_of_ipv6_does_not_open_mapped_ipv4(fetch, net):
+    resolver = FakeResolver({"mapped.test": ["::ffff:127.0.0.2", "64:ff9b::a00:1"]})
+    with pytest.raises(BlockedAddress, match="loopback"):
+        fetch("http://mapped.test/", resolver=resolver, allow_networks=("127.0.0.1/32", "::/0"))
+    assert net.attempts == []
+
+
+def test_robots_txt_of_another_origin_gets_no_cookie(hostile, other, fetch):
+    other.route("/land", reply(b"<p>landed</p>"))
+    other.route("/robots.txt", reply(b"", status=404))
+    hostile.route("/robots.txt", reply(b"", status=404))
+    hostile.route(
+        "/start",
+        lambda c, r: c.send(
+            head(
+                302,
+                [
+                    ("Set-Cookie", "session=SECRET; Path=/"),
+                    ("Location", other.url("/land")),
+                    ("Content-Length", "0"),
+                ],
+            )
+        ),
+    )
+    assert fetch(hostile.url("/start")).text == "<p>landed</p>"
+    assert [r.path for r in other.requests] == ["/robots.txt", "/land"]
+    assert not any("cookie" in r.headers for r in other.requests)

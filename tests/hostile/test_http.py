@@ -12,6 +12,7 @@ import pytest
 
 from scraper.errors import HTTPStatusError, NetworkError, RetryLaterError
 from scraper.fetching.client import Fetcher
+from scraper.fetching.retry import MAX_RETRY_AFTER, parse_retry_after
 from tests.hostile.cases import reply
 from tests.hostile.conftest import FAST, FakeResolver, guarded
 from tests.hostile.server import Conn, Request
@@ -115,3 +116,35 @@ def test_connection_errors_are_retried_and_typed(hostile, fetch):
     with pytest.raises(NetworkError, match="could not fetch"):
         fetch(hostile.url("/close-before-answer"), obey_robots=False, retries=2)
     assert hostile.hits("/close-before-answer") == 3
+
+
+# -- Retry-After values that are not plain numbers or dates ------------------------------
+
+
+@pytest.mark.parametrize("value", ["999999999999", "9" * 400, "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_huge_retry_after_is_clamped_not_a_crash(value, hostile, fetch):
+    hostile.route("/", reply(b"later", status=503, headers=[("Retry-After", value)]))
+    with pytest.raises(RetryLaterError, match="retry after") as info:
+        fetch(hostile.url("/"), obey_robots=False)
+    assert info.value.retry_at.year <= 9999
+    assert hostile.hits("/") == 1
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "\u00b9\u00b3", "1\u00bd", "-5", "+5", "1e3", "0x10"])
+def test_retry_after_that_is_not_ascii_digits_is_ignored(value, hostile, fetch):
+    handler, _ = _stamped(
+        [reply(b"x", status=429, headers=[("Retry-After", value)]), reply(b"<p>ok</p>")]
+    )
+    hostile.route("/", handler)
+    assert fetch(hostile.url("/"), obey_robots=False).retries == {"429": 1}
+
+
+def test_parse_retry_after_clamps_and_reads_ascii_only():
+    now = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    assert parse_retry_after("\u00b2", now) is None
+    assert parse_retry_after("١٢", now) is None  # Arabic-Indic digits
+    assert parse_retry_after("  7 ", now) == 7.0
+    huge = parse_retry_after("9" * 400, now)
+    assert huge is not None
+    assert huge == MAX_RETRY_AFTER
+    assert parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now) == MAX_RETRY_AFTER

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from scraper.errors import TooManyRedirects
+from scraper.errors import InvalidURL, TooManyRedirects
+from scraper.fetching.addresses import SystemResolver
 from tests.hostile.cases import head
+from tests.hostile.conftest import FakeResolver
 from tests.hostile.server import Conn, Request
 
 
@@ -51,3 +55,37 @@ def test_meta_refresh_loop_is_returned_not_followed(hostile, fetch):
     assert "refreshing" in page.text
     assert page.redirects == (hostile.url("/meta-refresh-loop"),)
     assert hostile.hits("/meta-refresh-loop") == 1
+
+
+# -- a Location that is not a usable URL is an InvalidURL, never a stray exception ----------
+
+
+@pytest.mark.parametrize(
+    ("location", "match"),
+    [
+        ("http://[::1/x", "not a valid URL"),  # unclosed IPv6 literal
+        ("http://127.0.0.1:99999/x", "port"),  # past 65535
+        ("http://127.0.0.1:0/x", "port"),
+        ("http://" + "a" * 64 + ".example/x", "label"),  # over 63 characters: IDNA refuses it
+        ("http://" + ("a" * 60 + ".") * 5 + "example/x", "host name"),  # over 253 characters
+    ],
+)
+def test_unusable_locations_are_invalid_urls(location, match, hostile, fetch, net):
+    resolver = FakeResolver({})
+    hostile.route("/go", _to(location))
+    with pytest.raises(InvalidURL, match=match):
+        fetch(hostile.url("/go"), obey_robots=False, resolver=resolver)
+    assert hostile.hits("/go") == 1
+    assert resolver.asked == []  # refused before any lookup
+    assert len(net.attempts) == 1
+
+
+def test_resolver_refusing_a_name_is_a_network_error():
+    """The system resolver's IDNA failure (a label over 63 characters) stays in the tree."""
+    host = "b" * 64 + ".example"
+
+    async def go():
+        with pytest.raises(OSError):
+            await SystemResolver().resolve(host, 80)
+
+    asyncio.run(go())

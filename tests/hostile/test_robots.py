@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import gzip
 import time
 import tracemalloc
@@ -9,7 +11,9 @@ import tracemalloc
 import pytest
 
 from scraper.errors import RobotsDisallowed
+from scraper.fetching.client import Fetcher
 from tests.hostile.cases import ROUTES, gzip_bomb, head, reply
+from tests.hostile.conftest import FAST, FakeResolver, guarded
 from tests.hostile.server import Conn, Request
 
 TEXT = [("Content-Type", "text/plain")]
@@ -137,3 +141,38 @@ def test_corrupt_compressed_robots_disallows_for_now(hostile, fetch):
     )
     with pytest.raises(RobotsDisallowed, match="unreachable"):
         fetch(hostile.url("/public"))
+
+
+# -- a robots.txt hop that cannot be made: unreachable, disallowed for now, and cached -----
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "canary",  # a refused address
+        "http://[::1/robots.txt",  # not a URL
+        "http://127.0.0.1:99999/robots.txt",  # no such port
+        "http://" + "a" * 64 + ".example/robots.txt",  # no such host name
+    ],
+)
+def test_robots_hop_that_cannot_be_made_disallows_and_is_cached(where, hostile, canary, net):
+    _page(hostile)
+    target = canary.url("/robots.txt") if where == "canary" else where
+    hostile.route("/robots.txt", _to(target))
+    resolver = FakeResolver({})
+    cfg = dataclasses.replace(FAST)
+
+    async def go():
+        errors = []
+        async with Fetcher(cfg, resolver=resolver, transport=guarded(cfg, net, resolver)) as f:
+            for _ in range(2):
+                with pytest.raises(RobotsDisallowed, match="unreachable") as info:
+                    await f.fetch(hostile.url("/public"))
+                errors.append(info.value)
+        return errors
+
+    asyncio.run(go())
+    assert hostile.hits("/robots.txt") == 1  # the verdict is cached
+    assert hostile.hits("/public") == 0
+    assert resolver.asked == []
+    assert set(net.hosts) == {"127.0.0.1"}

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import ipaddress
 import socket
+import threading
 
 import pytest
 from hypothesis import given
@@ -13,7 +15,13 @@ from hypothesis import strategies as st
 from scraper.cli.common import add_fetch_flags, config_from_flags
 from scraper.crawling.jobs import load_job
 from scraper.errors import BlockedAddress, ConfigError
-from scraper.fetching.addresses import NetworkPolicy, literal_address, parse_networks, refusal
+from scraper.fetching.addresses import (
+    NetworkPolicy,
+    SystemResolver,
+    literal_address,
+    parse_networks,
+    refusal,
+)
 from scraper.fetching.transport import environment_proxies
 
 _part = st.one_of(
@@ -57,6 +65,33 @@ def test_allowed_networks_open_only_themselves():
     for refused in ["127.0.0.2", "192.168.0.1", "::1"]:
         with pytest.raises(BlockedAddress):
             policy("h", refused)
+
+
+@pytest.mark.parametrize(
+    ("address", "reason"),
+    [
+        ("::ffff:10.0.0.1", "private"),  # mapped
+        ("::ffff:127.0.0.2", "loopback"),
+        ("64:ff9b::7f00:1", "loopback"),  # NAT64
+        ("64:ff9b::c0a8:101", "private"),
+        ("2002:a9fe:a9fe::1", "cloud metadata"),  # 6to4
+        ("2002:ac10:1::", "private"),
+    ],
+)
+@pytest.mark.parametrize("allowed", [["::/0"], ["::ffff:0:0/96", "64:ff9b::/96", "2002::/16"]])
+def test_ipv6_allow_lists_do_not_open_the_ipv4_they_carry(address, reason, allowed):
+    # A connection to such an address reaches the IPv4 host: only IPv4 rules judge it.
+    with pytest.raises(BlockedAddress, match=reason):
+        NetworkPolicy(allowed)("h", address)
+
+
+def test_ipv4_allow_lists_open_the_ipv6_forms_that_carry_them():
+    policy = NetworkPolicy(["10.0.0.0/8", "::/0"])
+    for address in ["::ffff:10.1.1.1", "64:ff9b::a01:101", "2002:a01:101::1", "fd00::1", "::1"]:
+        policy("h", address)
+    policy("h", "::ffff:8.8.8.8")  # a public IPv4 address: allowed anyway
+    with pytest.raises(BlockedAddress, match="private"):
+        policy("h", "::ffff:192.168.0.1")
 
 
 def test_unknown_address_fails_closed_unless_everything_is_allowed():
@@ -120,3 +155,46 @@ def test_job_files_take_allow_networks(tmp_path):
     )
     with pytest.raises(ConfigError, match=r"politeness\.allow_networks"):
         load_job(job)
+
+
+def test_system_resolver_holds_a_bounded_number_of_threads(monkeypatch):
+    """Lookups stuck in getaddrinfo take at most max_threads; abandoned ones never start."""
+    release = threading.Event()
+    running: list[str] = []
+
+    def stuck(host, port, *args, **kwargs):
+        running.append(host.decode() if isinstance(host, bytes) else host)
+        release.wait(5)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", stuck)
+    resolver = SystemResolver(max_threads=2)
+
+    async def go():
+        lookups = [asyncio.create_task(resolver.resolve(f"h{i}.test", 80)) for i in range(6)]
+        await asyncio.sleep(0.2)
+        started = list(running)
+        for task in lookups[2:]:
+            task.cancel()  # their fetches gave up (a deadline)
+        await asyncio.sleep(0.05)  # the cancellation reaches the executor in a callback
+        release.set()
+        done = await asyncio.gather(*lookups[:2])
+        await asyncio.sleep(0.1)
+        return started, done
+
+    try:
+        started, done = asyncio.run(go())
+    finally:
+        release.set()
+        resolver.close()
+    assert started == ["h0.test", "h1.test"]
+    assert done == [["127.0.0.1"], ["127.0.0.1"]]
+    assert running == ["h0.test", "h1.test"]  # the abandoned lookups never ran
+
+
+def test_system_resolver_refuses_names_idna_cannot_encode():
+    async def go():
+        with pytest.raises(socket.gaierror, match="not a valid host name"):
+            await SystemResolver().resolve("c" * 64 + ".example", 80)
+
+    asyncio.run(go())

@@ -140,3 +140,31 @@ def test_injected_robots_cache_is_used(server, fast_config):
 
     with pytest.raises(RobotsDisallowed):
         asyncio.run(go())
+
+
+def test_cache_keeps_a_bounded_number_of_origins(fast_config):
+    """A crawl over many hosts keeps the most recently used origins, and no idle locks."""
+    asked: list[str] = []
+
+    class Body(httpx.AsyncByteStream):  # a streamed body, as a network transport gives
+        async def __aiter__(self):
+            yield b"User-agent: *\nDisallow: /private\n"
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.host)
+        return httpx.Response(200, stream=Body())
+
+    async def go():
+        transport = httpx.MockTransport(answer)
+        async with httpx.AsyncClient(transport=transport) as client:
+            cache = RobotsCache(fast_config, client, max_origins=8)
+            for i in range(50):
+                assert await cache.allowed(f"http://h{i}.test/a")
+                assert await cache.allowed("http://kept.test/a")  # used all along: kept
+            assert len(cache) == 8
+            assert not cache._locks  # a lock lives only while its origin is loading
+            assert not await cache.allowed("http://h49.test/private")  # recent: still cached
+
+    asyncio.run(go())
+    assert asked.count("kept.test") == 1
+    assert len(asked) == 51
