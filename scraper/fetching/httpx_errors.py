@@ -66,7 +66,7 @@ def map_httpx_error(exc: httpx.HTTPError, url: str) -> Exception:
                 "(a retry would not help)",
                 url=url,
             )
-        error = NetworkError(f"could not fetch {url}: {exc or type(exc).__name__}", url=url)
+        error = NetworkError(f"could not fetch {url}: {_reason(exc)}", url=url)
         return Retryable(error, "connection")
     return FetchError(f"could not fetch {url}: {exc}", url=url)
 
@@ -83,7 +83,7 @@ def map_body_error(exc: httpx.HTTPError, url: str) -> Exception:
     if not isinstance(mapped, Retryable):
         return mapped
     error = TruncatedBody(
-        f"{url}: the body stopped before its end ({exc or type(exc).__name__}); "
+        f"{url}: the body stopped before its end ({_reason(exc)}); "
         "the server or the network cut it short (try again later)",
         url=url,
     )
@@ -100,3 +100,12 @@ def caused_by_tls(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+def _reason(exc: Exception) -> str:
+    """What went wrong, in words: httpx leaves the text of a reset empty.
+
+    >>> _reason(httpx.ReadError("")), _reason(httpx.ConnectError("refused"))
+    ('the connection was reset or closed (ReadError)', 'refused')
+    """
+    return str(exc) or f"the connection was reset or closed ({type(exc).__name__})"

@@ -85,8 +85,14 @@ def raw(*parts: bytes, then_reset: bool = False, pause: float = 0.0) -> Handler:
     return handler
 
 
-def chunked(pieces: Iterable[bytes], *, headers: Headers = (), every: float = 0.0) -> Handler:
-    """A chunked body, one chunk per piece, ``every`` seconds apart, properly ended."""
+def chunked(
+    pieces: Callable[[], Iterable[bytes]], *, headers: Headers = (), every: float = 0.0
+) -> Handler:
+    """A chunked body, one chunk per piece, ``every`` seconds apart, properly ended.
+
+    ``pieces`` makes the pieces anew for each request (a generator would serve
+    only the first one).
+    """
 
     def handler(conn: Conn, request: Request) -> None:
         conn.send(
@@ -99,7 +105,7 @@ def chunked(pieces: Iterable[bytes], *, headers: Headers = (), every: float = 0.
                 ],
             )
         )
-        for piece in pieces:
+        for piece in pieces():
             conn.send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
             if every:
                 conn.wait(every)
@@ -242,7 +248,7 @@ ROUTES: dict[str, Handler] = {
     "/trickle-body": _trickle_body,
     "/trickle-headers": _trickle_headers,
     "/silent": _silent,
-    "/endless-chunks": chunked((b"<p>more</p>" for _ in range(10**6)), every=0.05),
+    "/endless-chunks": chunked(lambda: (b"<p>more</p>" for _ in range(10**6)), every=0.05),
     # sizes
     "/gzip-bomb": _bomb(gzip_bomb, "gzip"),
     "/deflate-bomb": _bomb(deflate_bomb, "deflate"),
@@ -279,7 +285,7 @@ ROUTES: dict[str, Handler] = {
     ),
     "/big-declared": reply(b"x" * 300_000),
     "/big-close-delimited": reply(b"y" * 300_000, length=False),
-    "/big-chunked": chunked(b"z" * 10_000 for _ in range(30)),
+    "/big-chunked": chunked(lambda: (b"z" * 10_000 for _ in range(30))),
     "/fat-headers": reply(PAGE, headers=[(f"X-Pad-{i}", "v" * 500) for i in range(100)]),
     "/endless-headers": _endless_headers,
     # truncation and resets
