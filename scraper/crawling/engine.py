@@ -7,7 +7,14 @@ takes them over) and its URLs come back.  Why the loop is shaped as it is:
 
 * the fetch loop never parses: bodies go to worker processes
   (``ExtractionPool(task=analyze_page)``), which return the article AND the
-  links of the page from one read, so fetching never waits for lxml;
+  links of the page from one read, so fetching never waits for lxml (a
+  crawl without extraction reads only links, in-process: one lexbor parse
+  costs less than the trip to a worker);
+* a URL is claimed only when a fetch can start at once, so it reaches its
+  host when the store's per-host schedule says, not later behind busy
+  fetches (which would squeeze the gap to the host's next request);
+* links seen again in a run skip the scope check and the store
+  (``RecentCache``), and hrefs are normalised once per crawl, not per page;
 * store calls run on ONE extra thread, in order: the event loop is never
   blocked by a disk or network round trip, and the store sees one caller;
 * politeness is the store's: ``claim`` hands out at most one URL per host per
@@ -30,6 +37,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import httpx
+
 from scraper.crawling.discovery import (
     SitemapWalk,
     parse_feed,
@@ -38,9 +47,15 @@ from scraper.crawling.discovery import (
     sitemap_urls_from_robots,
 )
 from scraper.crawling.jobs import Job
-from scraper.crawling.links import FEED_TYPES
+from scraper.crawling.links import FEED_TYPES, RecentCache
 from scraper.crawling.output import JsonlOutput, output_record
-from scraper.crawling.pageworker import PageAnalysis, analyze_page
+from scraper.crawling.pageworker import (
+    WARM_UP_PAGE,
+    WARM_UP_URL,
+    PageAnalysis,
+    analyze_links,
+    analyze_page,
+)
 from scraper.crawling.store import CrawlStore, SQLiteStore
 from scraper.crawling.store.base import Claim, FetchResult, NewURL, StoredArticle
 from scraper.crawling.summary import CrawlSummary
@@ -56,6 +71,7 @@ from scraper.extraction.worker import ExtractionPool
 from scraper.fetching.client import Fetcher
 from scraper.fetching.politeness import HostSlots
 from scraper.fetching.robots import robots_url
+from scraper.models import Page
 
 __all__ = ["Crawler", "Record", "scope_of"]
 
@@ -68,6 +84,8 @@ Record = dict[str, Any]
 
 #: Frontier priorities: seeds first, then what sitemaps and feeds announce, then links.
 SEED_PRIORITY, FEED_PRIORITY, LINK_PRIORITY = 100, 50, 0
+#: Sitemaps and feeds fetched at once while seeding (each may be 50 MB decoded).
+SEED_DOCUMENTS = 2
 #: Shortest revisit interval: an interval shorter than a run would refetch
 #: pages within the run and the run would never end.
 MIN_REVISIT = dt.timedelta(seconds=60)
@@ -114,6 +132,13 @@ class Crawler:
     closes a pool it was given.  ``clock`` gives "now" for every store call
     (tests move it forward to make pages due).  ``stop()`` may be called from
     a signal handler or another thread.
+
+    ``articles=False`` makes a crawl without extraction (discovery only:
+    fetch, robots, links, dedup): links are read in this process from the
+    decoded page, no worker process is started and no article is stored;
+    such pages are counted as ``links_only`` and due again after the
+    job's recrawl interval.  ``transport`` makes the HTTP transport of each
+    of the run's fetchers (default: httpx's own), e.g. an aiohttp one.
     """
 
     def __init__(
@@ -127,6 +152,8 @@ class Crawler:
         processes: int | None = None,
         pool: ExtractionPool | None = None,
         clock: Callable[[], dt.datetime] = _utcnow,
+        articles: bool = True,
+        transport: Callable[[], httpx.AsyncBaseTransport] | None = None,
     ) -> None:
         self.job = job
         self.store = store
@@ -136,6 +163,8 @@ class Crawler:
         self.summary = CrawlSummary()
         self._processes = processes or max(1, min(os.cpu_count() or 1, 8))
         self._pool = pool
+        self._articles = articles
+        self._transport = transport
         self._clock = clock
         self._scope = scope_of(job)
         self._budgets = PageBudgets(self._scope.budgets)
@@ -151,6 +180,13 @@ class Crawler:
         self._wake: asyncio.Event | None = None
         self._db_thread: ThreadPoolExecutor | None = None
         self._hosts_checked: set[str] = set()
+        self._fetches = 0  # pages in their fetch phase (see _loop_claims)
+        # URL -> smallest depth it was offered at in this run: a link seen
+        # again at that depth or deeper needs no scope check and no store
+        # round trip (the store would ignore it).  Bounded; the store stays
+        # the one dedup that counts.
+        self._offered: RecentCache[str, int] = RecentCache(50_000)
+        self._links = RecentCache[str, str | None]()  # crawls without extraction
         self._run_started = clock()
 
     # -- control ---------------------------------------------------------------------------
@@ -193,13 +229,24 @@ class Crawler:
                     fetch_cfg, accept_types=(*fetch_cfg.accept_types, *_DISCOVERY_TYPES)
                 )
                 with contextlib.ExitStack() as owned:
-                    pool = self._pool or owned.enter_context(
-                        ExtractionPool(self.job.config, self._processes, task=analyze_page)
-                    )
-                    async with Fetcher(fetch_cfg) as fetcher:
-                        async with Fetcher(discovery_cfg, robots=fetcher.robots) as discover:
+                    pool, warming = None, None
+                    if self._articles and self._pool is not None:
+                        pool = self._pool
+                    elif self._articles:
+                        pool = owned.enter_context(
+                            ExtractionPool(self.job.config, self._processes, task=analyze_page)
+                        )
+                        warming = asyncio.gather(
+                            *(self._warm_up(pool) for _ in range(self._processes))
+                        )
+                    async with Fetcher(fetch_cfg, transport=self._new_transport()) as fetcher:
+                        async with Fetcher(
+                            discovery_cfg, robots=fetcher.robots, transport=self._new_transport()
+                        ) as discover:
                             if not self._stopping:
                                 await self._seed(discover)
+                        if warming is not None:
+                            await warming
                         await self._loop_claims(fetcher, pool, HostSlots(fetch_cfg))
                 if self.output is not None:
                     await self._db(self.output.drain)
@@ -213,19 +260,41 @@ class Crawler:
         self.summary.interrupted = self._stopping
         return self.summary
 
-    async def _loop_claims(self, fetcher: Fetcher, pool: ExtractionPool, slots: HostSlots) -> None:
+    async def _warm_up(self, pool: ExtractionPool) -> None:
+        """Start one worker and pay its first-use costs while the crawl seeds.
+
+        Why: a fresh worker spends most of a second on its first page
+        (loading the language model); done here, it overlaps the robots.txt
+        and sitemap fetches instead of holding up the first pages.  A failure
+        only costs that head start: the page that meets it gets the error.
+        """
+        try:
+            await asyncio.to_thread(pool.run, WARM_UP_PAGE, WARM_UP_URL)
+        except ScraperError as exc:
+            logger.warning("warming up an extraction worker failed: %s", exc)
+
+    def _new_transport(self) -> httpx.AsyncBaseTransport | None:
+        return None if self._transport is None else self._transport()
+
+    async def _loop_claims(
+        self, fetcher: Fetcher, pool: ExtractionPool | None, slots: HostSlots
+    ) -> None:
         cfg = self._fetch_cfg
         limit = self.job.max_pages
         in_flight: dict[asyncio.Task[None], Claim] = {}
         fetching = asyncio.Semaphore(max(1, cfg.concurrency))
-        # Claim a little more than we fetch at once, so that pages waiting for
-        # extraction do not leave the network idle.
-        capacity = max(1, cfg.concurrency) + 2 * self._processes
+        # Pages in flight: those being fetched, plus a few waiting for an
+        # extraction worker, so that extraction never waits for the network.
+        concurrency = max(1, cfg.concurrency)
+        capacity = concurrency + (2 * self._processes if pool is not None else 0)
         idle = 0.01
         assert self._wake is not None
         try:
             while not self._stopping:
-                budget = capacity - len(in_flight)
+                # Claim only what can be sent at once: a URL claimed but held
+                # back behind busy fetches would reach its host later than its
+                # claim says, closer to the next one than the per-host delay.
+                budget = min(capacity - len(in_flight), concurrency - self._fetches)
                 if limit is not None:
                     budget = min(budget, limit - self.summary.fetched)
                 if limit is not None and self.summary.fetched >= limit and not in_flight:
@@ -243,6 +312,7 @@ class Crawler:
                     )
                 for claim in claims:
                     self.summary.fetched += 1
+                    self._fetches += 1
                     task = asyncio.create_task(self._page(claim, fetcher, pool, slots, fetching))
                     in_flight[task] = claim
                 if claims:
@@ -282,37 +352,58 @@ class Crawler:
 
     async def _add(self, urls: list[NewURL]) -> None:
         if urls:
-            self.summary.queued += await self._db(
-                self.store.add_urls, self.job.name, urls, now=self._clock()
-            )
+            # Not ``queued += await ...``: that reads the count before the
+            # await, and concurrent pages would overwrite each other's adds.
+            added = await self._db(self.store.add_urls, self.job.name, urls, now=self._clock())
+            self.summary.queued += added
 
     async def _seed(self, fetcher: Fetcher) -> None:
-        """Queue the seeds, and the pages the job's sitemaps and feeds (and robots.txt) list."""
+        """Queue the seeds, and the pages the job's sitemaps and feeds (and robots.txt) list.
+
+        Documents of one kind are fetched concurrently (robots.txt files up
+        to the job's concurrency, sitemaps and feeds ``SEED_DOCUMENTS`` at a
+        time, as each may hold 50 MB; all within the per-host limit): a job
+        of 200 seed hosts must not wait for 200 robots.txt one after another.
+        """
         job = self.job
         seeds = [u for u in (normalize_url(s) for s in job.seeds) if u is not None]
         await self._add([NewURL(u, 0, SEED_PRIORITY, source="seed") for u in seeds])
         sitemaps = list(job.sitemaps)
         origins = sorted({robots_url(u) for u in [*seeds, *job.sitemaps, *job.feeds]})
-        for url in origins:
-            body = await self._fetch_quietly(fetcher, url, count=False)
+        slots = HostSlots(dataclasses.replace(self._fetch_cfg, per_host_delay=0.0))
+        small = asyncio.Semaphore(max(1, self._fetch_cfg.concurrency))
+        large = asyncio.Semaphore(min(SEED_DOCUMENTS, max(1, self._fetch_cfg.concurrency)))
+
+        async def fetch_all(
+            urls: list[str], limit: asyncio.Semaphore, *, count: bool = True
+        ) -> list[bytes | None]:
+            async def one(url: str) -> bytes | None:
+                async with limit, slots.slot(url):
+                    return await self._fetch_quietly(fetcher, url, count=count)
+
+            return list(await asyncio.gather(*(one(url) for url in urls)))
+
+        for url, body in zip(origins, await fetch_all(origins, small, count=False), strict=True):
             if body is not None:
                 sitemaps += sitemap_urls_from_robots(body.decode("utf-8", "replace"), url)
         walk = SitemapWalk()
-        todo = [(url, 0) for url in walk.admit_all(sitemaps)]
-        while todo and not self._stopping:
-            url, depth = todo.pop(0)
-            body = await self._fetch_quietly(fetcher, url)
-            if body is None:
-                continue
-            try:
-                sitemap = parse_sitemap(body, url)
-            except ScraperError as exc:
-                self._count_error(exc, url)
-                continue
-            todo += [(child, depth + 1) for child in walk.children(sitemap, depth)]
-            await self._add(self._in_scope([e.url for e in sitemap.pages], "sitemap", 0))
-        for url in job.feeds:
-            body = await self._fetch_quietly(fetcher, url)
+        level = [(url, 0) for url in walk.admit_all(sitemaps)]
+        while level and not self._stopping:  # breadth first: one index level at a time
+            bodies = await fetch_all([url for url, _ in level], large)
+            deeper: list[tuple[str, int]] = []
+            for (url, depth), body in zip(level, bodies, strict=True):
+                if body is None:
+                    continue
+                try:
+                    sitemap = parse_sitemap(body, url)
+                except ScraperError as exc:
+                    self._count_error(exc, url)
+                    continue
+                deeper += [(child, depth + 1) for child in walk.children(sitemap, depth)]
+                await self._add(self._in_scope([e.url for e in sitemap.pages], "sitemap", 0))
+            level = deeper
+        feeds = list(job.feeds)
+        for url, body in zip(feeds, await fetch_all(feeds, large), strict=True):
             if body is None:
                 continue
             try:
@@ -326,11 +417,16 @@ class Crawler:
         self, urls: list[str], source: str, depth: int, referrer: str | None = None
     ) -> list[NewURL]:
         priority = LINK_PRIORITY if source == "link" else FEED_PRIORITY
-        return [
-            NewURL(url, depth, priority, referrer, source)
-            for url in urls
-            if self._scope.allows(url, depth) and self._budgets.admit(url)
-        ]
+        offered = self._offered
+        found = []
+        for url in urls:
+            before = offered.get(url)
+            if before is not None and before <= depth:
+                continue  # judged already, at this depth or a shallower one
+            offered.put(url, depth)
+            if self._scope.allows(url, depth) and self._budgets.admit(url):
+                found.append(NewURL(url, depth, priority, referrer, source))
+        return found
 
     async def _fetch_quietly(
         self, fetcher: Fetcher, url: str, *, count: bool = True
@@ -376,11 +472,29 @@ class Crawler:
                 self.store.set_host_delay, self.job.name, claim.host, dt.timedelta(seconds=delay)
             )
 
+    async def _fetch(
+        self,
+        claim: Claim,
+        fetcher: Fetcher,
+        slots: HostSlots,
+        fetching: asyncio.Semaphore,
+        headers: dict[str, str],
+    ) -> Page:
+        """The fetch phase of one page; the claim loop is told the moment it ends."""
+        try:
+            await self._check_crawl_delay(fetcher, claim)
+            async with fetching, slots.slot(claim.url):
+                return await fetcher.fetch(claim.url, headers=headers)
+        finally:
+            self._fetches -= 1
+            if self._wake is not None:
+                self._wake.set()
+
     async def _page(
         self,
         claim: Claim,
         fetcher: Fetcher,
-        pool: ExtractionPool,
+        pool: ExtractionPool | None,
         slots: HostSlots,
         fetching: asyncio.Semaphore,
     ) -> None:
@@ -390,9 +504,7 @@ class Crawler:
         if claim.last_modified:
             headers["If-Modified-Since"] = claim.last_modified
         try:
-            await self._check_crawl_delay(fetcher, claim)
-            async with fetching, slots.slot(claim.url):
-                page = await fetcher.fetch(claim.url, headers=headers)
+            page = await self._fetch(claim, fetcher, slots, fetching, headers)
         except RobotsDisallowed as exc:
             self.summary.robots += 1
             await self._complete(claim, FetchResult(0, "robots", type(exc).__name__, str(exc)))
@@ -416,6 +528,10 @@ class Crawler:
             self.summary.unchanged += 1
             result = FetchResult(304, "not_modified", next_due=self._due_after(self.job.recrawl))
             await self._complete(claim, dataclasses.replace(result, retries=page.retries))
+            return
+        if pool is None:
+            links = analyze_links(page.text, page.final_url, self.job.config, self._links)
+            await self._store_page(claim, page.status, page.headers, page.final_url, links)
             return
         try:
             analysis: PageAnalysis = await asyncio.to_thread(
@@ -460,6 +576,11 @@ class Crawler:
         elif noindex:
             self.summary.noindex += 1
             base = dataclasses.replace(base, outcome="noindex")
+        if elsewhere is None and not noindex and not self._articles:
+            self.summary.links_only += 1
+            due = self._due_after(self.job.recrawl) or self._listing_due()
+            await self._complete(claim, dataclasses.replace(base, next_due=due))
+            return
         if elsewhere is not None or noindex or analysis.record is None:
             if analysis.record is None and elsewhere is None and not noindex:
                 self.summary.no_article += 1

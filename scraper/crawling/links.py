@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, Generic, TypeVar
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -59,6 +59,64 @@ _AGENT_PREFIX: Final = re.compile(r"\s*([A-Za-z][\w.-]*)\s*:\s*(.*)", re.DOTALL)
 _SEPARATORS: Final = re.compile(r"[\s,;]+")
 _STRIP: Final = "".join(map(chr, range(0x21)))
 _TRICKY: Final = re.compile(r"[\t\n\r\\]")
+#: Entries per generation of the cross-page link cache (see ``RecentCache``).
+LINK_CACHE_SIZE: Final = 20_000
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class RecentCache(Generic[K, V]):
+    """A bounded memo that keeps about the ``size`` most recently used entries.
+
+    (A crawl helper, not part of the discovery API: left out of ``__all__``.)
+
+    Why: the pages of one site repeat most of their links (navigation,
+    footer, "most read"), so a crawl normalises the same hrefs again and
+    again; remembering recent answers saves most of that work, and a bound
+    keeps a long crawl's memory flat.  Two generations instead of an LRU list:
+    a hit in the old generation moves to the young one, and when the young
+    one is full the old one is dropped, so memory is at most ``2 * size``
+    entries and a lookup costs one or two dict reads.
+
+    >>> cache = RecentCache[str, int](2)
+    >>> cache.put("a", 1); cache.put("b", 2); cache.put("c", 3)
+    >>> cache.get("a"), cache.get("c"), len(cache)
+    (1, 3, 3)
+    >>> cache.put("d", 4); cache.put("e", 5)
+    >>> cache.get("b") is None, cache.get("e")
+    (True, 5)
+    """
+
+    __slots__ = ("_old", "_size", "_young")
+
+    def __init__(self, size: int = LINK_CACHE_SIZE) -> None:
+        self._size = max(1, size)
+        self._young: dict[K, V] = {}
+        self._old: dict[K, V] = {}
+
+    def __len__(self) -> int:
+        return len(self._young) + len(self._old)
+
+    def __contains__(self, key: K) -> bool:
+        return key in self._young or key in self._old
+
+    def get(self, key: K, default: V | None = None) -> V | None:
+        """The value of ``key``, or ``default``; a hit counts as a use."""
+        young = self._young
+        if key in young:
+            return young[key]
+        if key in self._old:
+            value = self._old.pop(key)
+            self.put(key, value)
+            return value
+        return default
+
+    def put(self, key: K, value: V) -> None:
+        """Remember ``value`` for ``key``, dropping the old generation when full."""
+        if len(self._young) >= self._size and key not in self._young:
+            self._old, self._young = self._young, {}
+        self._young[key] = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,18 +220,38 @@ def document_base(tree: LexborHTMLParser, page_url: str) -> str:
     return resolved or page_url
 
 
-def _resolve(href: str, base: str, origin: str) -> str | None:
+_MISSING: Final = "\x00missing"
+
+
+def _resolve(
+    href: str, base: str, origin: str, cache: RecentCache[str, str | None] | None = None
+) -> str | None:
     """``normalize_url(href, base)``, skipping ``urljoin`` for the common root-relative href.
 
     ``origin + href`` equals ``urljoin(base, href)`` for "/path" hrefs up to
     what ``normalize_url`` normalises anyway (dot segments, user info); hrefs
     whose meaning a browser would change (backslashes, tabs, "//") take the
-    general path.
+    general path.  With a ``cache``, answers are remembered across pages
+    under a key that holds everything the answer depends on: the absolute
+    form for root-relative hrefs, the href itself for absolute http(s) ones,
+    and the base plus the href for everything else.
     """
     text = href.strip(_STRIP)
-    if text[:1] == "/" and text[1:2] not in ("/", "\\") and not _TRICKY.search(text):
-        return normalize_url(origin + text)
-    return normalize_url(text, base)
+    simple = text[:1] == "/" and text[1:2] not in ("/", "\\") and not _TRICKY.search(text)
+    if cache is None:
+        return normalize_url(origin + text) if simple else normalize_url(text, base)
+    if simple:
+        key = origin + text
+    elif text[:8].lower().startswith(("http://", "https://")):
+        key = text
+    else:
+        key = base + "\x00" + text
+    found = cache.get(key, _MISSING)
+    if found is not _MISSING:
+        return found
+    url = normalize_url(key) if simple else normalize_url(text, base)
+    cache.put(key, url)
+    return url
 
 
 def feed_links(tree: LexborHTMLParser, base: str) -> tuple[str, ...]:
@@ -221,14 +299,19 @@ def _anchor_href(node: LexborNode) -> str | None:
 
 
 def extract_links(
-    tree: LexborHTMLParser, page_url: str, *, agent: str = DEFAULT_USER_AGENT
+    tree: LexborHTMLParser,
+    page_url: str,
+    *,
+    agent: str = DEFAULT_USER_AGENT,
+    cache: RecentCache[str, str | None] | None = None,
 ) -> PageLinks:
     """The page's links, canonical URL, feeds and meta robots directives.
 
     Why one pass for all of them: the crawl needs each for every page, and
     they share the document base.  Links are resolved against ``<base
     href>``, normalised (tracking parameters, fragments and ``javascript:``
-    gone), deduplicated and capped at ``MAX_LINKS_PER_PAGE``.
+    gone), deduplicated and capped at ``MAX_LINKS_PER_PAGE``.  ``cache``
+    remembers normalised hrefs across the pages of a crawl.
 
     >>> tree = LexborHTMLParser('<meta name="robots" content="NOINDEX">'
     ...     '<a href="/a?utm_source=x">A</a><a href="/a#top">A again</a>'
@@ -243,7 +326,7 @@ def extract_links(
         origin = f"{parts.scheme}://{parts.netloc}"
     except ValueError:
         origin = ""
-    cache: dict[str, str | None] = {}
+    seen: dict[str, str | None] = {}
     links: dict[str, None] = {}
     truncated = False
     for scanned, node in enumerate(tree.css("a[href], area[href]")):
@@ -253,10 +336,10 @@ def extract_links(
         href = _anchor_href(node)
         if not href:
             continue
-        if href in cache:
-            url = cache[href]
+        if href in seen:
+            url = seen[href]
         else:
-            url = cache[href] = _resolve(href, base, origin) if origin else None
+            url = seen[href] = _resolve(href, base, origin, cache) if origin else None
         if url is not None and url not in links:
             if len(links) >= MAX_LINKS_PER_PAGE:
                 truncated = True

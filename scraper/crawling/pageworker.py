@@ -16,11 +16,43 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.config import Config
-from scraper.crawling.links import PageLinks, extract_links
+from scraper.crawling.links import PageLinks, RecentCache, extract_links
 from scraper.crawling.store.simhash import simhash
 from scraper.errors import ExtractionError
 
-__all__ = ["PageAnalysis", "analyze_page", "fingerprint"]
+__all__ = [
+    "WARM_UP_PAGE",
+    "WARM_UP_URL",
+    "PageAnalysis",
+    "analyze_links",
+    "analyze_page",
+    "fingerprint",
+]
+
+#: A short article each new worker of a crawl analyses first, so that its
+#: first-use costs (the language model: ~0.7 s) are paid while the crawl
+#: seeds, not by the first real page.  An article, so that every step runs.
+WARM_UP_PAGE = (
+    "<!DOCTYPE html><html lang=en><head><title>Harbour reopens after the storm</title>"
+    '<meta name="author" content="Ann Example"></head><body><article>'
+    "<h1>Harbour reopens after the storm</h1>"
+    + "".join(
+        f"<p>The harbour of the town reopened on Monday morning, {n} days after the storm "
+        "damaged the outer wall. The council said that the repairs had cost less than "
+        "expected, and that the ferries would run on their usual timetable again.</p>"
+        for n in range(2, 6)
+    )
+    + '<a href="/news/">More news</a></article></body></html>'
+)
+#: The URL the warm-up page is analysed under (reserved: never fetched).
+WARM_UP_URL = "https://warm-up.invalid/news/harbour-reopens"
+
+#: PROCESS-WIDE CACHE (the one piece of module state here, on purpose): the
+#: normalised hrefs a worker process has seen, shared by the pages it
+#: analyses.  A worker serves one crawl's pages, which repeat most of their
+#: links; ``RecentCache`` bounds it (LINK_CACHE_SIZE entries per generation)
+#: and its answers depend only on its keys, so sharing it is always correct.
+_WORKER_LINKS: RecentCache[str, str | None] = RecentCache()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +103,8 @@ def analyze_page(
     links: PageLinks | None = None
     if url is not None:
         try:
-            links = extract_links(LexborHTMLParser(source), url, agent=config.fetch.user_agent)
+            tree = LexborHTMLParser(source)
+            links = extract_links(tree, url, agent=config.fetch.user_agent, cache=_WORKER_LINKS)
         except (ValueError, TypeError):  # selectolax refuses some inputs (NUL-only...)
             links = None
     try:
@@ -84,3 +117,22 @@ def analyze_page(
         fingerprint=fingerprint(article.text),
         simhash=simhash(article.text),
     )
+
+
+def analyze_links(
+    text: str, url: str, config: Config, cache: RecentCache[str, str | None] | None = None
+) -> PageAnalysis:
+    """Links of one already decoded page, no article: a crawl without extraction.
+
+    Why in the crawl's own process and not in a worker: reading the links is
+    one lexbor parse (about a millisecond for a news page), cheaper than
+    sending the page to a worker and its links back.  lexbor parses
+    iteratively, so a deeply nested page costs time linear in its size,
+    which the fetcher's body cap bounds.  ``cache``: see ``extract_links``.
+    """
+    try:
+        tree = LexborHTMLParser(text)
+        links = extract_links(tree, url, agent=config.fetch.user_agent, cache=cache)
+    except (ValueError, TypeError):  # selectolax refuses some inputs (NUL-only...)
+        return PageAnalysis(None)
+    return PageAnalysis(links)

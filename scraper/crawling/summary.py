@@ -22,6 +22,8 @@ class CrawlSummary:
     unchanged: int = 0
     #: Pages fetched that hold no article (listings, section fronts).
     no_article: int = 0
+    #: Pages read for their links only (a crawl without extraction).
+    links_only: int = 0
     #: Pages whose meta robots or X-Robots-Tag says noindex (no article output).
     noindex: int = 0
     #: Pages pointing at another canonical URL (that one is queued instead).
@@ -66,7 +68,8 @@ class CrawlSummary:
         """The final summary, several lines."""
         lines = [
             f"fetched {self.fetched}: new {self.new}, changed {self.changed}, "
-            f"unchanged {self.unchanged}, no article {self.no_article}, noindex {self.noindex}",
+            f"unchanged {self.unchanged}, no article {self.no_article}, noindex {self.noindex}"
+            + (f", links only {self.links_only}" if self.links_only else ""),
             f"skipped by robots.txt {self.robots}; deferred (Retry-After) {self.retry_later}; "
             f"new URLs queued {self.queued}",
         ]

@@ -5,16 +5,20 @@ Every run shares the session's warm extraction pool (``crawl_pool``).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import functools
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from scraper.config import Config
-from scraper.crawling.engine import Record
+from scraper.crawling.engine import Crawler, Record
+from scraper.crawling.links import RecentCache, extract_links
 from scraper.crawling.output import JsonlOutput
 from scraper.crawling.store import SQLiteStore, open_store
 from scraper.crawling.summary import CrawlSummary
@@ -173,3 +177,45 @@ def test_catch_up_after_a_crash_writes_exactly_the_live_records(site: Site, run,
         store.close()
     lines = (tmp_path / "caught-up.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == live
+
+
+def test_crawl_without_extraction_follows_links_and_stores_no_article(site: Site, tmp_path: Path):
+    """``Crawler(articles=False)``: fetch, robots, links and dedup, no worker, no article."""
+    job = site.job(tmp_path / "links.sqlite")
+    store = open_store(job.store)
+    try:
+        crawler = Crawler(job, store, worker_id="w1", articles=False)
+        summary = asyncio.run(crawler.run())
+        stats = store.stats(job.name)
+    finally:
+        store.close()
+    for path in ("/", "/news/", "/sport/", "/news/a1", "/news/a2", "/news/a3", "/sport/s2"):
+        assert site.server.hits(path) == 1, path
+    assert site.server.hits("/private/secret") == 0
+    assert summary.robots == 1 and summary.failed == 0
+    assert (summary.new, summary.no_article, stats.articles) == (0, 0, 0)
+    assert summary.links_only == summary.fetched - summary.robots
+    # Every URL the store holds was queued by this run, and counted once
+    # (pages run concurrently: the count must not lose their adds).
+    with sqlite3.connect(job.store) as db:
+        (rows,) = db.execute("SELECT COUNT(*) FROM urls").fetchone()
+    assert summary.queued == rows
+    assert "links only" in summary.report()
+
+
+def test_link_cache_gives_the_answers_of_the_uncached_path():
+    """The cross-page cache of normalised hrefs never changes a page's links."""
+    pages = {
+        "https://a.example/news/story": '<a href="/x?utm_source=1#t">x</a><a href="rel/y">y</a>'
+        '<a href="../up">u</a><a href="//b.example/z">z</a><a href="https://c.example/Q">q</a>',
+        "https://a.example/other/deeper/": '<a href="/x">x</a><a href="rel/y">y</a>'
+        '<a href="../up">u</a><a href="//b.example/z">z</a><a href="HTTPS://c.example/Q">q</a>',
+        "http://b.example/": '<base href="https://d.example/base/"><a href="rel/y">y</a>'
+        '<a href="/x">x</a><a href="//b.example/z">z</a><a href="\\\\evil/x">e</a>',
+    }
+    cache: RecentCache[str, str | None] = RecentCache(3)  # small: generations turn over
+    for _ in range(2):
+        for url, html in pages.items():
+            plain = extract_links(LexborHTMLParser(html), url)
+            cached = extract_links(LexborHTMLParser(html), url, cache=cache)
+            assert cached == plain, url

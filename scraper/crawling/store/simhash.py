@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 
 __all__ = ["MAX_DISTANCE", "bands", "hamming", "simhash", "to_signed", "to_unsigned"]
 
@@ -32,7 +31,15 @@ _WORD = re.compile(r"\w+")
 
 def _hash64(shingle: str) -> int:
     """A stable 64-bit hash (Python's ``hash`` changes per process, so it cannot be stored)."""
-    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big")
+    return int.from_bytes(_digest(shingle), "big")
+
+
+def _digest(shingle: str) -> bytes:
+    return hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest()
+
+
+#: ``_BIT_OF[j]`` maps a byte to its bit ``j`` (0 or 1), for ``bytes.translate``.
+_BIT_OF = tuple(bytes((value >> j) & 1 for value in range(256)) for j in range(8))
 
 
 def simhash(text: str) -> int:
@@ -44,6 +51,14 @@ def simhash(text: str) -> int:
     boilerplate lines do not outvote the article).  On articles of a few
     hundred words one changed word moves the hash by 0-3 bits, rarely more;
     very short texts are too small for simhash to be meaningful.
+
+    How the votes are counted fast (a crawl hashes every article it
+    fetches): the 8-byte digests are laid end to end, ``[k::8]`` takes byte
+    ``k`` of every digest, and ``translate`` + ``count`` count the digests
+    with bit ``j`` of that byte set, all in C: 64 passes over n bytes
+    instead of n Python-level bit loops.  The result is bit for bit the one
+    of the plain definition (a bit is set when more than half of the
+    distinct shingle hashes have it), so stored hashes stay comparable.
 
     >>> simhash("")
     0
@@ -63,14 +78,19 @@ def simhash(text: str) -> int:
     if len(words) < SHINGLE:
         shingles = {" ".join(words)}
     else:
-        shingles = {" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-    hashes = Counter(format(_hash64(s), "064b") for s in shingles)
-    half = len(hashes) / 2
-    # zip(*...) turns the bit strings into 64 columns; counting "1"s per column
-    # runs in C, which is ~20x faster than shifting each hash 64 times in Python.
-    columns = zip(*hashes, strict=True)
-    bits = "".join("1" if column.count("1") > half else "0" for column in columns)
-    return int(bits, 2)
+        shingles = set(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
+    # A set: equal hashes (of distinct shingles, a 2**-64 event) vote once.
+    digests = {_digest(s) for s in shingles}
+    half = len(digests) / 2
+    joined = b"".join(digests)
+    value = 0
+    for k in range(8):  # byte k of each digest: bits 63-8k .. 56-8k of the hash
+        column = joined[k::8]
+        shift = (7 - k) * 8
+        for j in range(8):
+            if column.translate(_BIT_OF[j]).count(1) > half:
+                value |= 1 << (shift + j)
+    return value
 
 
 def hamming(a: int, b: int) -> int:
