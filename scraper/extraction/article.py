@@ -54,6 +54,7 @@ _UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: alone, since those scripts put no spaces between words (a whole clause would
 #: otherwise count as one word, and a short article as no article).
 _COUNTED = re.compile(f"[{_UNSPACED}]|[^\\W{_UNSPACED}]+")
+_HAS_UNSPACED = re.compile(f"[{_UNSPACED}]")
 
 #: trafilatura's fast body is trusted when it holds at least this share of the
 #: page's visible words (navigation and sidebars not counted).  Below it the
@@ -174,7 +175,7 @@ def _count(text: str) -> int:
     >>> _count("Il pleut à Paris."), _count("東京で雨が降った。")
     (4, 8)
     """
-    return len(_COUNTED.findall(text))
+    return len((_COUNTED if _HAS_UNSPACED.search(text) else _WORD).findall(text))
 
 
 def _at_least(text: str, words: int) -> bool:
