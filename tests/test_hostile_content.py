@@ -78,13 +78,6 @@ def _html(language: str, head: str = "") -> str:
     return page(article(ENCODING_TEXTS[language], title="News"), head)
 
 
-def _charset_bug(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"charset.decode_document: {reason}")
-
-
-_MOSTLY_UTF8 = "a UTF-8 page with one bad byte is decoded whole with a legacy code page"
-_BELIEVES_LABEL = "a wrong single-byte label that decodes is believed (no plausibility check)"
-
 ENCODING_CASES = [
     # (name, body, Content-Type, language)
     pytest.param(_html("ru").encode("cp1251"), None, "ru", id="undeclared cp1251"),
@@ -136,70 +129,61 @@ ENCODING_CASES = [
         "text/html; charset=windows-1252",
         "ru",
         id="header cp1252, cp1251",
-        marks=_charset_bug(_BELIEVES_LABEL),
     ),
     pytest.param(
         _html("fr").encode("cp1252"),
         "text/html; charset=windows-1251",
         "fr",
         id="header cp1251, cp1252",
-        marks=_charset_bug(_BELIEVES_LABEL),
     ),
     pytest.param(
         _html("ru").encode("koi8-r"),
         "text/html; charset=windows-1251",
         "ru",
         id="header cp1251, koi8-r",
-        marks=_charset_bug(_BELIEVES_LABEL),
     ),
     pytest.param(
         _html("ja", '<meta charset="gb2312">').encode("shift_jis"),
         None,
         "ja",
         id="meta gb2312, Shift-JIS",
-        marks=_charset_bug("a wrong multi-byte meta label that decodes is believed"),
     ),
     pytest.param(
         b"\xef\xbb\xbf" + _html("ru").encode("cp1251"),
         None,
         "ru",
         id="utf-8 BOM, cp1251 bytes",
-        marks=_charset_bug("a BOM is believed when the bytes after it are not UTF-8 at all"),
     ),
     pytest.param(
-        _html("fr").encode("utf-8").replace(b"approuv", b"\x93approuv", 1),
+        # The stray byte is read as the cp1252 quote it stands for, the rest as UTF-8.
+        _html("fr").encode("utf-8").replace(b"</p>", b" \x93</p>", 1),
         "text/html; charset=utf-8",
         "fr",
         id="utf-8 with one cp1252 byte",
-        marks=_charset_bug(_MOSTLY_UTF8),
     ),
     pytest.param(
         _html("fr").encode("utf-8").replace(b"conseil", b"con\xed\xa0\x80seil", 1),
         None,
         "fr",
         id="utf-8 with an encoded surrogate",
-        marks=_charset_bug(_MOSTLY_UTF8),
     ),
     pytest.param(
         _html("fr").encode("utf-8")[:-1] + b"\xc3",
         None,
         "fr",
         id="utf-8 truncated mid-character",
-        marks=_charset_bug(_MOSTLY_UTF8),
     ),
     pytest.param(
         _html("pl").encode("iso-8859-2"),
         None,
         "pl",
         id="undeclared iso-8859-2",
-        marks=_charset_bug("Latin-2 detected as cp1257 (equal detector scores)"),
     ),
     pytest.param(
         _html("ja").encode("iso2022_jp"),
         None,
         "ja",
         id="undeclared iso-2022-jp",
-        marks=_charset_bug("7-bit ISO-2022-JP is taken for ASCII"),
     ),
 ]
 

@@ -428,15 +428,19 @@ def _choose_language(
 
 
 def decode_html(html: str | bytes, encoding: str | None = None) -> str:
-    """The document as ``str``: bytes are decoded with ``encoding`` or by sniffing."""
+    """The document as ``str``: bytes are decoded as the fetcher decodes them, with
+    ``encoding`` (the fetcher's verdict) as the declared one, else by sniffing.
+
+    The same rules as the fetcher's, not a bare ``bytes.decode``: a UTF-8 page
+    with a stray legacy byte, or a BOM in front of legacy bytes, reads right.
+
+    >>> decode_html(b"\\xef\\xbb\\xbf" + "Правительство России".encode("cp1251"), "cp1251")
+    'Правительство России'
+    """
     if isinstance(html, str):
         return html
-    if encoding:
-        try:
-            return html.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            logger.debug("declared encoding %s failed, sniffing", encoding)
-    return decode_document(html)[0]
+    declared = f"text/html; charset={encoding}" if encoding else None
+    return decode_document(html, declared)[0]
 
 
 def extract_article(

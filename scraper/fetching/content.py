@@ -2,7 +2,10 @@
 
 Servers often omit or mislabel ``Content-Type``, so when it is missing (or a
 generic ``application/octet-stream``) we sniff the first bytes, and we also
-catch well-known binary formats served under a document type.  Pure.
+catch well-known binary formats served under a document type, and binary
+data of any format (a video, a font, random bytes) by its share of control
+bytes, with the extraction guard's own test, so that it fails at the fetch
+rather than in an extraction worker.  Pure.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from __future__ import annotations
 from typing import Final
 
 from scraper.errors import UnsupportedContent
+from scraper.extraction.guard import BINARY_SHARE, binary_share
+from scraper.fetching.charset import declared_charset, normalize_label
 
 __all__ = ["check_content", "check_declared", "describe", "media_type", "sniff"]
 
@@ -139,6 +144,9 @@ def check_content(
     >>> check_content(b"\\x89PNG\\r\\n\\x1a\\n", "text/html", ("text/html",), "https://a.org/i")
     Traceback (most recent call last):
     scraper.errors.UnsupportedContent: https://a.org/i is a PNG image (image/png), ...
+    >>> check_content(bytes(range(256)) * 4, "text/html", ("text/html",), "https://a.org/v")
+    Traceback (most recent call last):
+    scraper.errors.UnsupportedContent: https://a.org/v is binary data (11% control bytes), ...
     """
     declared = media_type(content_type)
     found = _magic(body[:_SNIFF_BYTES])
@@ -147,4 +155,23 @@ def check_content(
     kind = sniff(body) if declared is None or declared in _GENERIC_TYPES else declared
     if kind not in accept_types:
         raise _unsupported(url, kind, accept_types)
+    _check_text(body, content_type, url)
     return kind
+
+
+def _check_text(body: bytes, content_type: str | None, url: str) -> None:
+    """Refuse binary data under a text type, as the extraction worker's guard would.
+
+    UTF-16 and UTF-32 text (declared so) is full of NUL bytes: not tested.
+    """
+    label = declared_charset(content_type)
+    codec = normalize_label(label) if label else None
+    if codec is not None and codec.startswith(("utf-16", "utf-32")):
+        return
+    share = binary_share(body)
+    if share > BINARY_SHARE:
+        raise UnsupportedContent(
+            f"{url} is binary data ({share:.0%} control bytes), not an HTML or text "
+            "document; tidyscrape reads web pages only",
+            url=url,
+        )

@@ -168,3 +168,100 @@ def test_fetch_shift_jis_meta(server, fetch):
 def test_meta_utf16_means_utf8():
     data = page(FRENCH, '<meta charset="utf-16">').encode("utf-8")
     assert decode_document(data)[1:] == ("utf-8", "meta")
+
+
+# -- mislabels that decode, BOMs that lie, broken UTF-8 (issue 5) -------------------------
+
+POLISH = (
+    "Rada miasta zatwierdziła budżet teatru po długiej dyskusji mieszkańców. "
+    "Biblioteka zostanie otwarta latem, ogłosił prezydent miasta w środę."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "real", "label", "expected"),
+    [
+        (RUSSIAN, "cp1251", "windows-1252", "cp1251"),
+        (FRENCH, "cp1252", "windows-1251", "cp1252"),
+        (RUSSIAN, "koi8-r", "windows-1251", "koi8-r"),
+    ],
+)
+def test_a_label_that_decodes_into_nonsense_is_overruled(text, real, label, expected):
+    data = page(text).encode(real)
+    assert decode_document(data, f"text/html; charset={label}") == (
+        page(text),
+        expected,
+        "detected",
+    )
+
+
+def test_a_wrong_cjk_meta_label_is_overruled():
+    meta = '<meta charset="gb2312">'
+    data = page(JAPANESE * 2, meta).encode("shift_jis")
+    assert data.decode("gb18030")  # the label decodes, into nonsense
+    assert decode_document(data)[:2] == (page(JAPANESE * 2, meta), "cp932")
+
+
+def test_a_latin_label_is_never_overruled_by_another_latin_code_page():
+    """Polish in ISO-8859-2 labelled so: the label holds, however the detector scores it."""
+    data = page(POLISH).encode("iso-8859-2")
+    assert decode_document(data, "text/html; charset=iso-8859-2") == (
+        page(POLISH),
+        "iso8859-2",
+        "header",
+    )
+
+
+def test_a_little_text_in_a_declared_cjk_charset_is_believed():
+    """A few characters cannot prove a label wrong (here: Big5 in an image's file name)."""
+    html = '<img src="/a/灰底首圖.jpg"><p>Plain English text around it.</p>'
+    data = html.encode("big5")
+    assert decode_document(data, "text/html; charset=big5") == (html, "big5hkscs", "header")
+
+
+def test_utf8_bom_on_legacy_bytes_is_ignored():
+    data = codecs.BOM_UTF8 + page(RUSSIAN).encode("cp1251")
+    assert decode_document(data) == (page(RUSSIAN), "cp1251", "detected")
+
+
+def test_undeclared_latin2_is_not_taken_for_a_baltic_code_page():
+    data = page(POLISH).encode("iso-8859-2")
+    assert decode_document(data)[:2] == (page(POLISH), "iso8859-2")
+
+
+def test_undeclared_iso_2022_jp():
+    data = page(JAPANESE).encode("iso2022_jp")
+    assert data.isascii()
+    assert decode_document(data) == (page(JAPANESE), "iso2022_jp", "detected")
+    assert decode_document(data, "text/html; charset=utf-8")[:2] == (page(JAPANESE), "iso2022_jp")
+
+
+@pytest.mark.parametrize("content_type", [None, "text/html; charset=utf-8"])
+def test_utf8_with_a_stray_cp1252_byte_keeps_the_rest(content_type):
+    data = page(FRENCH).encode().replace(b"beaucoup", b"\x93beaucoup\x94", 1)
+    text, encoding, _ = decode_document(data, content_type)
+    assert text == page(FRENCH.replace("beaucoup", "“beaucoup”"))
+    assert encoding == "utf-8"
+
+
+def test_utf8_with_encoded_surrogates():
+    """CESU-8 pairs become their character; a lone surrogate (half a character) goes."""
+    pair = "😀".encode("utf-16-be")
+    cesu = b"".join(
+        chr(int.from_bytes(pair[i : i + 2], "big")).encode("utf-8", "surrogatepass") for i in (0, 2)
+    )
+    data = page(FRENCH).encode().replace(b"tout", b"tout " + cesu + b" \xed\xa0\x80!", 1)
+    text, encoding, _ = decode_document(data)
+    assert text == page(FRENCH.replace("tout", "tout 😀 !", 1))
+    assert encoding == "utf-8"
+
+
+def test_utf8_truncated_mid_character_loses_only_that_character():
+    data = page(FRENCH).encode() + "é".encode()[:1]
+    assert decode_document(data) == (page(FRENCH), "utf-8", "detected")
+
+
+def test_legacy_text_is_not_taken_for_broken_utf8():
+    """A few valid UTF-8 pairs by chance in cp1252 text do not make it UTF-8."""
+    data = (page(FRENCH) + "Ã©").encode("cp1252")
+    assert decode_document(data)[:2] == (page(FRENCH) + "Ã©", "cp1252")
