@@ -3,6 +3,11 @@
 #
 #   eval "$(scripts/postgres.sh)"        # start (or reuse) it; exports SCRAPER_TEST_PG_URL
 #   scripts/postgres.sh stop             # stop it
+#   scripts/postgres.sh restart          # fast restart (sessions cut), same port; waits until up
+#
+# SCRAPER_PG_DATA picks the data directory (default /tmp/tidyscrape-pg): the
+# store fault tests start a private server that way and restart it, so that
+# no other user of the shared one loses a connection.
 #
 # Safe to run again: an installed server is not reinstalled, a running one is
 # reused, the role and database are created only when missing.  Installs
@@ -63,6 +68,18 @@ if [ "${1:-}" = "stop" ]; then
         say "not running"
     fi
     exit 0
+fi
+
+if [ "${1:-}" = "restart" ]; then
+    # What a failover or an upgrade does to the crawl: every session is cut.
+    # pg_ctl reuses the options of the last start (postmaster.opts: port,
+    # listen address, socket directory); -l keeps the server off our stdout.
+    if [ -f "$DATA/PG_VERSION" ] && as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+        as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -m fast -w -t 60 restart >&2
+        exit 0
+    fi
+    say "no server running in $DATA"
+    exit 1
 fi
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

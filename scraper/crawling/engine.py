@@ -33,6 +33,7 @@ import datetime as dt
 import logging
 import os
 import socket
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -66,6 +67,7 @@ from scraper.errors import (
     RetryLaterError,
     RobotsDisallowed,
     ScraperError,
+    StoreError,
 )
 from scraper.extraction.worker import ExtractionPool
 from scraper.fetching.client import Fetcher
@@ -203,6 +205,28 @@ class Crawler:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._db_thread, lambda: fn(*args, **kwargs))
 
+    async def _after_failure(
+        self,
+        failed: bool,
+        what: str,
+        fn: Callable[..., None],
+        *args: Any,  # noqa: ANN401 (forwarded as given to a store method)
+    ) -> None:
+        """A clean-up store call that must not hide the error that stopped the crawl.
+
+        Why: when the store fails (a full disk, a lock held past the busy
+        timeout, a server gone for good), the clean-up after it usually fails
+        the same way, and its error would replace the first one.  Nothing is
+        lost by skipping it: leases of a run that did not end are taken over
+        by the next run on this machine, or expire.
+        """
+        try:
+            await self._db(fn, *args)
+        except StoreError as exc:
+            if not failed:
+                raise
+            logger.warning("could not %s after the store failed: %s", what, exc)
+
     # -- the run ---------------------------------------------------------------------------
 
     async def run(self) -> CrawlSummary:
@@ -220,6 +244,7 @@ class Crawler:
         job = self.job.name
         try:
             await self._db(self.store.begin_run, job, self.worker_id, exclusive=exclusive)
+            failed = True
             try:
                 if self.output is not None:
                     await self._db(self.output.open)
@@ -250,8 +275,11 @@ class Crawler:
                         await self._loop_claims(fetcher, pool, HostSlots(fetch_cfg))
                 if self.output is not None:
                     await self._db(self.output.drain)
+                failed = False
             finally:
-                await self._db(self.store.end_run, job, self.worker_id)
+                await self._after_failure(
+                    failed, "end the run", self.store.end_run, job, self.worker_id
+                )
                 if self.output is not None:
                     await self._db(self.output.close)
         finally:
@@ -346,7 +374,8 @@ class Crawler:
                     task.cancel()
                 await asyncio.gather(*in_flight, return_exceptions=True)
                 unfinished = [claim for task, claim in in_flight.items()]
-                await self._db(self.store.release, unfinished)
+                failed = sys.exc_info()[1] is not None
+                await self._after_failure(failed, "release", self.store.release, unfinished)
 
     # -- seeding ---------------------------------------------------------------------------
 

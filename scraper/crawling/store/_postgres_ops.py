@@ -116,6 +116,12 @@ class PostgresOps:
                     f"{r_started:%Y-%m-%d %H:%M:%S} UTC; {todo}"
                 )
         if mine is not None:
+            # A run of this worker in this very process that never ended: its
+            # end_run failed with the store (a full disk, a lock held too
+            # long) and this process runs the job again (a scheduler, the
+            # API).  Nothing of it is in flight any more: hand its leases
+            # back, or the new run would wait for them to expire.
+            self.release_worker(job_id, worker, now)
             self.conn.execute("UPDATE runs SET heartbeat_at = %s WHERE id = %s", (now, mine))
             return
         self.conn.execute(
@@ -201,11 +207,35 @@ class PostgresOps:
         lease: dt.timedelta,
         host_delay: dt.timedelta,
         now: dt.datetime,
+        replay: bool = False,
     ) -> list[Claim]:
+        """Lease due URLs (see ``CrawlStore.claim``).
+
+        ``replay=True``: this same call (same worker, ``now`` and ``lease``) ran
+        before and its answer was lost with the connection, perhaps after its
+        commit.  The URLs leased then carry exactly ``now + lease``; they are
+        handed out again instead of leasing a second batch, which would keep
+        the first one idle until its lease expired.
+        """
         job_id = self.job_id(job, create=False)
         if job_id is None:
             return []
         until = now + lease
+        if replay:
+            done = self.conn.execute(
+                f"""SELECT {_CLAIM_COLUMNS} FROM urls
+                    WHERE job_id = %s AND lease_worker = %s AND lease_until = %s
+                    ORDER BY id LIMIT %s""",
+                (job_id, worker, until, limit),
+            ).fetchall()
+            if done:
+                logger.info(
+                    "claim replayed: %d URL(s) leased before the connection broke", len(done)
+                )
+                return [
+                    Claim(url, sh.host_of(url), depth, count, etag, lm, fp, until, worker, job)
+                    for _, url, depth, count, etag, lm, fp in done
+                ]
         self.conn.execute(
             """UPDATE runs SET heartbeat_at = %s
                WHERE job_id = %s AND worker = %s AND finished_at IS NULL""",

@@ -111,6 +111,12 @@ class SQLiteOps:
                     "PostgreSQL store to run several workers on one job"
                 )
         if mine is not None:
+            # A run of this worker in this very process that never ended: its
+            # end_run failed with the store (a full disk, a lock held too
+            # long) and this process runs the job again (a scheduler, the
+            # API).  Nothing of it is in flight any more: hand its leases
+            # back, or the new run would wait for them to expire.
+            self.release_worker(job_id, worker, now_us)
             self.conn.execute("UPDATE runs SET heartbeat_at = ? WHERE id = ?", (now_us, mine))
             return
         self.conn.execute(

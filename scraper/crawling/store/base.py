@@ -168,6 +168,10 @@ class CrawlStore(Protocol):
         while another live process runs the job.  ``exclusive=False`` (what
         PostgreSQL workers pass): join as one more worker, unless a live run
         holds the job exclusively.  Both backends honour both values.
+        Called again by the same worker in the same process (a run whose
+        ``end_run`` failed with the store, or a replay), it keeps the run
+        and hands back the leases the worker still holds: a worker starting
+        a run has nothing in flight.
         """
         ...
 

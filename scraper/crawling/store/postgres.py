@@ -16,15 +16,22 @@ inside ``conn.transaction()``).  What survives what:
     and returns what was decided then (same ``seq``, never a second number);
   - ``begin_run`` finds its own run row; ``set_host_delay`` and
     ``defer_host`` take a maximum; reads are reads;
-  - ``claim`` may, after a commit whose answer was lost, lease a second batch:
-    the first batch then comes back when its lease expires (late, never lost);
+  - ``claim``, replayed, hands out again the URLs its lost commit leased
+    (they carry exactly ``now + lease``) instead of leasing a second batch;
   - ``add_urls`` inserts with ``ON CONFLICT DO NOTHING``; it is replayed when
     ``urls`` is a sequence (a list, a tuple) or was not touched yet.  A
     one-shot iterator already partly consumed cannot be replayed: that case
     raises StoreError (nothing of the call was committed) and the caller
     re-adds.
 
-  A second failure in a row raises StoreError.
+  The connection may be lost again during the replay (a server still
+  restarting, an admin terminating sessions in a loop): up to
+  ``_RECONNECTS`` reconnections per operation, all within one
+  ``reconnect_for`` window from the first loss; past either bound,
+  StoreError.  Once the store has connected, a failure to connect again is
+  a lost connection like any other; only the very first connection fails
+  at once (a wrong URL or a server that is not there should not make the
+  user wait).
 * A deadlock or serialisation failure (the server rolled the transaction
   back): the whole operation is retried from the start, up to twice.
 * Anything else: StoreError; the transaction was rolled back, so nothing
@@ -66,6 +73,8 @@ T = TypeVar("T")
 _RETRY_STATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
 #: Attempts for a transaction the server rolled back (deadlock, serialisation).
 _ATTEMPTS = 3
+#: Reconnections per operation (each one after the connection was lost again).
+_RECONNECTS = 5
 
 
 def _now() -> dt.datetime:
@@ -110,6 +119,8 @@ class PostgresStore:
         self._reconnect_for = reconnect_for
         self._stale_after = stale_after
         self._conn: psycopg.Connection[Any] | None = None
+        #: Whether a connection ever succeeded (then a failing connect is a lost connection).
+        self._was_connected = False
         self._jobs: dict[str, int] = {}
         self._lock = threading.RLock()
 
@@ -175,13 +186,14 @@ class PostgresStore:
     def _connection(self) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed:
             self._conn = self._connect()
+            self._was_connected = True
         return self._conn
 
-    def _reconnect(self, what: str, exc: psycopg.Error) -> None:
-        """Wait up to ``reconnect_for`` seconds for the server to take connections again."""
+    def _reconnect(self, what: str, exc: psycopg.Error, deadline: float) -> None:
+        """Wait until ``deadline`` (monotonic) for the server to take connections again."""
         logger.warning("PostgreSQL connection lost during %s (%s); reconnecting", what, exc)
         self._drop()
-        deadline, pause = time.monotonic() + self._reconnect_for, 0.1
+        pause = 0.1
         while True:
             try:
                 self._conn = self._connect()
@@ -222,23 +234,30 @@ class PostgresStore:
         *,
         replayable: Callable[[], bool] = lambda: True,
     ) -> T:
-        """Run ``op`` in one transaction, reconnecting once and retrying as the module says."""
+        """Run ``op`` in one transaction, reconnecting and retrying as the module says."""
         with self._lock:
-            reconnected, attempt = False, 0
+            reconnects, attempt = 0, 0
+            deadline: float | None = None  # of the reconnect window, from the first loss
             while True:
                 attempt += 1
-                connected = self._conn is not None
                 try:
                     conn = self._connection()
                     with conn.transaction():
                         return op(PostgresOps(conn, self._jobs))
                 except psycopg.Error as exc:
-                    if connected and not reconnected and self._lost(exc):
+                    if deadline is None:
+                        deadline = time.monotonic() + self._reconnect_for
+                    if (
+                        self._was_connected
+                        and self._lost(exc)
+                        and reconnects < _RECONNECTS
+                        and time.monotonic() < deadline
+                    ):
                         if not replayable():
                             self._drop()
                             raise self._error(what, exc, "the input was consumed") from exc
-                        reconnected = True
-                        self._reconnect(what, exc)
+                        reconnects += 1
+                        self._reconnect(what, exc, deadline)
                         continue
                     if exc.sqlstate in _RETRY_STATES and attempt < _ATTEMPTS:
                         logger.info("%s: %s; retrying from the start", what, exc.sqlstate)
@@ -285,12 +304,22 @@ class PostgresStore:
     ) -> list[Claim]:
         if limit <= 0:
             return []
-        return self._run(
-            "claim",
-            lambda ops: ops.claim(
-                job, worker, limit=limit, lease=lease, host_delay=host_delay, now=utc(now)
-            ),
-        )
+        tries = 0
+
+        def claim(ops: PostgresOps) -> list[Claim]:
+            nonlocal tries
+            tries += 1
+            return ops.claim(
+                job,
+                worker,
+                limit=limit,
+                lease=lease,
+                host_delay=host_delay,
+                now=utc(now),
+                replay=tries > 1,
+            )
+
+        return self._run("claim", claim)
 
     def set_host_delay(self, job: str, host: str, delay: dt.timedelta) -> None:
         self._run("set_host_delay", lambda ops: ops.set_host_delay(job, host, delay))

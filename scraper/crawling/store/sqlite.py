@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,19 +42,53 @@ from scraper.crawling.store.base import (
 )
 from scraper.errors import StoreError
 
-__all__ = ["SQLiteStore"]
+__all__ = ["BUSY_TIMEOUT", "SQLiteStore"]
 
 logger = logging.getLogger(__name__)
 
 _NOT_LOST = "this operation was rolled back and nothing committed before it was lost"
 
 
+#: I/O errors of a failed write or file growth: a full disk or a file size limit.
+_WRITE_ERRORS = frozenset(
+    {
+        "SQLITE_IOERR_WRITE",
+        "SQLITE_IOERR_FSYNC",
+        "SQLITE_IOERR_TRUNCATE",
+        "SQLITE_IOERR_SHMSIZE",
+        "SQLITE_IOERR_SHMMAP",
+    }
+)
+#: The default busy timeout: a file another process (a backup, an ``sqlite3``
+#: shell, a second ``scraper status`` doing a checkpoint) keeps locked for
+#: 30 s makes the crawl wait, with room to spare.
+BUSY_TIMEOUT = 120.0
+
+
+def _free_space(path: Path) -> str:
+    """``"N MiB free on its disk"``, or why that is unknown: part of a disk-full message."""
+    try:
+        free = shutil.disk_usage(path.parent).free
+    except OSError as exc:
+        return f"free space unknown: {exc.strerror}"
+    return f"{free / 2**20:.1f} MiB free on its disk"
+
+
 def _store_error(exc: sqlite3.Error, path: Path, timeout: float) -> StoreError:
     """Turn a sqlite3 error into a StoreError whose message says what to do."""
     name = getattr(exc, "sqlite_errorname", "") or ""
     if name == "SQLITE_FULL":
-        what = f"the disk holding {path} is full (or the file hit its size limit)"
+        what = f"disk full: the disk holding {path} is full (or the file hit its size limit)"
         todo = "free some space"
+    elif name in _WRITE_ERRORS:
+        # SQLite reports ENOSPC as SQLITE_FULL only on some paths; a write that
+        # fails with EFBIG (a file size limit) or ENOSPC while growing the WAL
+        # or its index comes back as an I/O error.  The free space tells which.
+        what = (
+            f"disk full or file size limit reached: writing {path} failed ({exc}; "
+            f"{_free_space(path)})"
+        )
+        todo = "free some space (or raise `ulimit -f`)"
     elif name.startswith("SQLITE_IOERR"):
         what = f"an I/O error on {path} ({exc})"
         todo = "check the disk and its free space"
@@ -82,7 +117,7 @@ class SQLiteStore:
         self,
         path: str | os.PathLike[str],
         *,
-        busy_timeout: float = 120.0,
+        busy_timeout: float = BUSY_TIMEOUT,
         stale_after: dt.timedelta = dt.timedelta(minutes=10),
         cache_mib: int = 32,
     ) -> None:

@@ -408,3 +408,18 @@ def test_100k_urls_add_and_claim(store, now):
     assert got == 20 * 50  # 100 hosts, one URL per host per second
     assert time.perf_counter() - added < 5  # claims stay cheap on a big frontier
     assert added - started < 40
+
+
+def test_a_run_that_never_ended_in_this_process_gives_its_leases_back(store, now):
+    """``end_run`` failed with the store (a full disk); the same worker starts the job again.
+
+    Its old leases cannot be in flight any more: the new run gets them at
+    once instead of waiting for them to expire.
+    """
+    store.begin_run("job", "w1", exclusive=True)
+    store.add_urls("job", new("https://a.test/1"), now=now)
+    assert len(claim(store, now, worker="w1")) == 1  # leased; end_run never ran
+    assert claim(store, now, worker="w1") == []
+    store.begin_run("job", "w1", exclusive=True)
+    again = claim(store, dt.datetime.now(dt.UTC), worker="w1")  # due from the wall clock
+    assert [c.url for c in again] == ["https://a.test/1"]
