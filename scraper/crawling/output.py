@@ -123,8 +123,15 @@ class JsonlOutput:
         count = 0
         while batch := self._store.articles_after(self._job, self.last_seq, limit=500):
             lines = [json.dumps(output_record(a), ensure_ascii=False) for a in batch]
-            self._file.write("\n".join(lines) + "\n")
-            self._file.flush()
+            try:
+                self._file.write("\n".join(lines) + "\n")
+                self._file.flush()
+            except OSError as exc:
+                # A half-written last line is cut when the output is next opened.
+                raise InputError(
+                    f"{self.path}: cannot write the output file: {exc.strerror or exc}; "
+                    "free some space, then rerun the same command to resume"
+                ) from exc
             self.last_seq = batch[-1].seq
             count += len(batch)
         self.written += count

@@ -6,6 +6,7 @@ Every run shares the session's warm extraction pool (``crawl_pool``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import json
@@ -22,7 +23,7 @@ from scraper.crawling.links import RecentCache, extract_links
 from scraper.crawling.output import JsonlOutput
 from scraper.crawling.store import SQLiteStore, open_store
 from scraper.crawling.summary import CrawlSummary
-from scraper.errors import StoreLocked
+from scraper.errors import InputError, StoreLocked
 from scraper.extraction.worker import ExtractionPool
 from tests.scraper.crawlsite import FAST, Site, article_html, crawl, later, listing_html
 from tests.servers import Reply, TestServer
@@ -219,3 +220,25 @@ def test_link_cache_gives_the_answers_of_the_uncached_path():
             plain = extract_links(LexborHTMLParser(html), url)
             cached = extract_links(LexborHTMLParser(html), url, cache=cache)
             assert cached == plain, url
+
+
+def test_an_output_file_on_a_full_disk_is_a_clear_error(site: Site, run, tmp_path: Path):
+    """ENOSPC while writing ``--out`` (here /dev/full, a real full device) names the file."""
+    job = site.job(tmp_path / "full.sqlite", feeds=())
+    run(job)
+    store = open_store(job.store)
+    try:
+        output = JsonlOutput(tmp_path / "out.jsonl", store, job.name)
+        output.open()
+        output.close()
+        full = Path("/dev/full").open("a", encoding="utf-8")  # noqa: SIM115
+        output._file = full
+        try:
+            with pytest.raises(InputError, match=r"out\.jsonl: cannot write the output file"):
+                output.drain()
+            assert output.last_seq == 0  # nothing counted as written
+        finally:
+            with contextlib.suppress(OSError):  # closing flushes the buffer again
+                full.close()
+    finally:
+        store.close()
