@@ -277,11 +277,13 @@ class Crawler:
                     await self._db(self.output.drain)
                 failed = False
             finally:
-                await self._after_failure(
-                    failed, "end the run", self.store.end_run, job, self.worker_id
-                )
-                if self.output is not None:
-                    await self._db(self.output.close)
+                try:
+                    await self._after_failure(
+                        failed, "end the run", self.store.end_run, job, self.worker_id
+                    )
+                finally:  # the output file is closed even when ending the run fails
+                    if self.output is not None:
+                        await self._db(self.output.close)
         finally:
             self._db_thread.shutdown(wait=True)
             self._db_thread = None
