@@ -114,7 +114,7 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, owner: TestServer) -> None:
         self.owner = owner
-        super().__init__(("127.0.0.1", 0), _RequestHandler)
+        super().__init__((owner.host, 0), _RequestHandler)
 
     def handle_error(self, request: object, client_address: object) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
@@ -198,14 +198,18 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 
 class TestServer:
-    """A threaded HTTP/1.1 server on 127.0.0.1, a random port, programmable routes.
+    """A threaded HTTP/1.1 server on 127.0.0.1 (or another loopback ``host``), a
+    random port, programmable routes.
 
     Unknown paths answer 404 (so robots.txt is absent unless routed).
     """
 
     __test__ = False  # not a test class, whatever pytest thinks of the name
 
-    def __init__(self, *, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(self, *, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> None:
+        #: The loopback address it listens on: two servers on two addresses are
+        #: two hosts to a crawler (its politeness ignores the port).
+        self.host = host
         self.requests: list[Seen] = []
         self._tls = tls
         self._routes: dict[str, _Route] = {}
@@ -263,7 +267,7 @@ class TestServer:
     @property
     def origin(self) -> str:
         scheme = "http" if self._tls is None else "https"
-        return f"{scheme}://127.0.0.1:{self.port}"
+        return f"{scheme}://{self.host}:{self.port}"
 
     def url(self, path: str = "/") -> str:
         return f"{self.origin}{path}"

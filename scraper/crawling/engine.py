@@ -27,6 +27,7 @@ takes them over) and its URLs come back.  Why the loop is shaped as it is:
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -183,6 +184,9 @@ class Crawler:
         self._db_thread: ThreadPoolExecutor | None = None
         self._hosts_checked: set[str] = set()
         self._fetches = 0  # pages in their fetch phase (see _loop_claims)
+        #: Pages of each host claimed and not yet fetched (waiting for, or holding,
+        #: one of the host's connections).
+        self._host_fetches: collections.Counter[str] = collections.Counter()
         # URL -> smallest depth it was offered at in this run: a link seen
         # again at that depth or deeper needs no scope check and no store
         # round trip (the store would ignore it).  Bounded; the store stays
@@ -331,6 +335,11 @@ class Crawler:
                     break
                 claims: list[Claim] = []
                 if budget > 0:
+                    # A host whose connections are all busy (a slow server) gets
+                    # no new page: it would wait here for a connection, holding
+                    # the budget every other host needs.
+                    per_host = max(1, cfg.per_host_concurrency)
+                    busy = {h for h, n in self._host_fetches.items() if n >= per_host}
                     claims = await self._db(
                         self.store.claim,
                         self.job.name,
@@ -339,10 +348,13 @@ class Crawler:
                         lease=self._lease,
                         host_delay=self._host_delay,
                         now=self._clock(),
+                        skip_hosts=busy,
+                        per_host=per_host,
                     )
                 for claim in claims:
                     self.summary.fetched += 1
                     self._fetches += 1
+                    self._host_fetches[claim.host] += 1
                     task = asyncio.create_task(self._page(claim, fetcher, pool, slots, fetching))
                     in_flight[task] = claim
                 if claims:
@@ -518,6 +530,9 @@ class Crawler:
                 return await fetcher.fetch(claim.url, headers=headers)
         finally:
             self._fetches -= 1
+            self._host_fetches[claim.host] -= 1
+            if self._host_fetches[claim.host] <= 0:
+                del self._host_fetches[claim.host]
             if self._wake is not None:
                 self._wake.set()
 

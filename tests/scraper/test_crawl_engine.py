@@ -11,6 +11,7 @@ import dataclasses
 import functools
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,14 +20,15 @@ from selectolax.lexbor import LexborHTMLParser
 
 from scraper.config import Config
 from scraper.crawling.engine import Crawler, Record
+from scraper.crawling.jobs import Job
 from scraper.crawling.links import RecentCache, extract_links
 from scraper.crawling.output import JsonlOutput
 from scraper.crawling.store import SQLiteStore, open_store
 from scraper.crawling.summary import CrawlSummary
 from scraper.errors import InputError, StoreLocked
 from scraper.extraction.worker import ExtractionPool
-from tests.scraper.crawlsite import FAST, Site, article_html, crawl, later, listing_html
-from tests.servers import Reply, TestServer
+from tests.scraper.crawlsite import CONFIG, FAST, Site, article_html, crawl, later, listing_html
+from tests.servers import Reply, Seen, TestServer
 
 
 @pytest.fixture
@@ -242,3 +244,45 @@ def test_an_output_file_on_a_full_disk_is_a_clear_error(site: Site, run, tmp_pat
                 full.close()
     finally:
         store.close()
+
+
+def test_a_slow_host_does_not_hold_up_the_other_hosts(run, tmp_path: Path):
+    """Pages of a host whose one connection is busy are not claimed meanwhile.
+
+    Claimed, they would wait for that connection while counting against the
+    crawl's concurrency, and every other host would wait with them.
+    """
+    times: dict[str, list[float]] = {"slow": [], "fast": []}
+
+    def answer(kind: str, delay: float, seed: int) -> Callable[[Seen], Reply]:
+        def handler(seen: Seen) -> Reply:
+            times[kind].append(time.monotonic())
+            body = article_html(f"{kind} story {seed}", seed).encode()
+            return Reply(body=body, headers=[("Content-Type", "text/html")], delay=delay)
+
+        return handler
+
+    # Two loopback addresses: politeness keys on the host name, not the port.
+    with TestServer() as slow, TestServer(host="127.0.0.3") as fast:
+        for i in range(3):
+            slow.route(f"/s{i}", answer("slow", 0.8, i))  # under FAST's 1 s read timeout
+        for i in range(8):
+            fast.route(f"/f{i}", answer("fast", 0.0, 100 + i))
+        seeds = tuple(slow.url(f"/s{i}") for i in range(3)) + tuple(
+            fast.url(f"/f{i}") for i in range(8)
+        )
+        fetch = dataclasses.replace(
+            FAST,
+            concurrency=2,
+            per_host_concurrency=1,
+            allow_networks=("127.0.0.1/32", "127.0.0.3/32"),
+        )
+        config = dataclasses.replace(CONFIG, fetch=fetch)
+        job = Job(name="two", seeds=seeds, store=str(tmp_path / "two.sqlite"), config=config)
+        summary, records = run(job)
+    assert len(records) == 11
+    second_slow = sorted(times["slow"])[1]
+    # Fast pages were asked for while the first slow page was still on its way
+    # (held up, none would be: the slow host's next page would hold the budget).
+    early = [t for t in times["fast"] if t < second_slow - 0.2]
+    assert len(early) >= 4, (times, summary)

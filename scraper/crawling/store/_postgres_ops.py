@@ -208,6 +208,8 @@ class PostgresOps:
         host_delay: dt.timedelta,
         now: dt.datetime,
         replay: bool = False,
+        skip_hosts: frozenset[str] = frozenset(),
+        per_host: int | None = None,
     ) -> list[Claim]:
         """Lease due URLs (see ``CrawlStore.claim``).
 
@@ -258,11 +260,13 @@ class PostgresOps:
                 break
             after = (hosts[-1][2], hosts[-1][0])
             for host, host_delay_row, _ in hosts:
-                if host in visited:
-                    continue
+                if host in visited or host in skip_hosts:
+                    continue  # skipped: all its connections are busy; it keeps its slot
                 visited.add(host)
                 delay = max(host_delay_row, host_delay)
                 want = limit - len(claims) if not delay else 1
+                if per_host is not None:
+                    want = min(want, per_host)
                 picked = self._due(job_id, host, now, want)
                 if picked:
                     self.conn.execute(

@@ -197,6 +197,8 @@ class SQLiteOps:
         lease: dt.timedelta,
         host_delay: dt.timedelta,
         now: dt.datetime,
+        skip_hosts: frozenset[str] = frozenset(),
+        per_host: int | None = None,
     ) -> list[Claim]:
         now_us = sh.to_micros(now)
         until_us = now_us + _us(lease)
@@ -222,8 +224,12 @@ class SQLiteOps:
                 break
             after = (hosts[-1][2], hosts[-1][0])
             for host, delay_us, _ in hosts:
+                if host in skip_hosts:
+                    continue  # all its connections are busy: it keeps its slot
                 delay = max(delay_us, _us(host_delay))
                 want = limit - len(claims) if delay == 0 else 1
+                if per_host is not None:
+                    want = min(want, per_host)
                 picked = self._due(job_id, host, now_us, want)
                 if picked:
                     self.conn.executemany(

@@ -28,7 +28,7 @@ Design notes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
@@ -192,12 +192,18 @@ class CrawlStore(Protocol):
         lease: dt.timedelta,
         host_delay: dt.timedelta,
         now: dt.datetime,
+        skip_hosts: Collection[str] = (),
+        per_host: int | None = None,
     ) -> list[Claim]:
         """Lease up to ``limit`` due URLs whose host may be contacted now.
 
         Expired leases count as free.  At most one URL per host is handed out
         per ``host_delay`` across all workers; each claimed host's next slot is
-        moved ``host_delay`` later in the same transaction.
+        moved ``host_delay`` later in the same transaction.  Hosts in
+        ``skip_hosts`` (the caller's hosts whose connections are all busy) are
+        passed over and keep their slot, and no host gets more than
+        ``per_host`` URLs in one call (None: no cap), so that a caller never
+        holds URLs it cannot send yet.
         """
         ...
 

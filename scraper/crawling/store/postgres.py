@@ -45,7 +45,7 @@ import functools
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import psycopg
@@ -301,10 +301,13 @@ class PostgresStore:
         lease: dt.timedelta,
         host_delay: dt.timedelta,
         now: dt.datetime,
+        skip_hosts: Collection[str] = (),
+        per_host: int | None = None,
     ) -> list[Claim]:
         if limit <= 0:
             return []
         tries = 0
+        skipped = frozenset(skip_hosts)
 
         def claim(ops: PostgresOps) -> list[Claim]:
             nonlocal tries
@@ -317,6 +320,8 @@ class PostgresStore:
                 host_delay=host_delay,
                 now=utc(now),
                 replay=tries > 1,
+                skip_hosts=skipped,
+                per_host=per_host,
             )
 
         return self._run("claim", claim)

@@ -25,7 +25,7 @@ import os
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -257,6 +257,8 @@ class SQLiteStore:
         lease: dt.timedelta,
         host_delay: dt.timedelta,
         now: dt.datetime,
+        skip_hosts: Collection[str] = (),
+        per_host: int | None = None,
     ) -> list[Claim]:
         if limit <= 0:
             return []
@@ -265,7 +267,15 @@ class SQLiteStore:
             if job_id is None:
                 return []
             return ops.claim(
-                job_id, job, worker, limit=limit, lease=lease, host_delay=host_delay, now=now
+                job_id,
+                job,
+                worker,
+                limit=limit,
+                lease=lease,
+                host_delay=host_delay,
+                now=now,
+                skip_hosts=frozenset(skip_hosts),
+                per_host=per_host,
             )
 
     def set_host_delay(self, job: str, host: str, delay: dt.timedelta) -> None:

@@ -116,6 +116,24 @@ def test_host_delay_holds_across_two_workers(open_new, now):
     ]
 
 
+def test_skipped_hosts_are_passed_over_and_keep_their_slot(store, now):
+    store.add_urls("job", new("https://a.test/1", "https://a.test/2", "https://b.test/1"), now=now)
+    delay = dt.timedelta(seconds=10)
+    got = store.claim(
+        "job", "w1", limit=10, lease=LEASE, host_delay=delay, now=now, skip_hosts={"a.test"}
+    )
+    assert [c.url for c in got] == ["https://b.test/1"]
+    # a.test's slot did not move: its next URL is due at once, not a delay later.
+    assert [c.url for c in claim(store, now, delay=delay)] == ["https://a.test/1"]
+
+
+def test_per_host_caps_the_urls_of_one_host_in_one_claim(store, now):
+    store.add_urls("job", new("https://a.test/1", "https://a.test/2", "https://b.test/1"), now=now)
+    got = store.claim("job", "w1", limit=10, lease=LEASE, host_delay=ZERO, now=now, per_host=1)
+    assert sorted(c.host for c in got) == ["a.test", "b.test"]
+    assert [c.url for c in claim(store, now)] == ["https://a.test/2"]
+
+
 def test_host_delay_from_robots_and_retry_after(store, now):
     store.add_urls("job", new("https://a.test/1", "https://a.test/2", "https://b.test/1"), now=now)
     store.set_host_delay("job", "a.test", dt.timedelta(seconds=60))
