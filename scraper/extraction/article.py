@@ -298,14 +298,21 @@ _LXML_PARSER.set_element_class_lookup(
 
 
 def _lxml_tree(source: str) -> lxml.html.HtmlElement | str:
-    """The lean document parsed for trafilatura (the string itself if lxml refuses it)."""
+    """The lean document parsed for trafilatura, without footers (the string
+    itself if lxml refuses it)."""
     try:
-        return lxml.html.document_fromstring(
+        tree = lxml.html.document_fromstring(
             source.encode("utf-8", "surrogatepass"), parser=_LXML_PARSER
         )
     except (lxml.etree.ParserError, ValueError) as exc:
         logger.debug("lxml refused the lean document (%s): trafilatura parses it", exc)
         return source
+    # trafilatura drops <footer> too, but only after copying and scanning it
+    # several times: gone first, its body pass runs ~8% faster, and no text
+    # of the 781 benchmark pages changes.  (The region text, which reads the
+    # selectolax tree, keeps its footers.)
+    lxml.etree.strip_elements(tree, "footer", with_tail=False)
+    return tree
 
 
 def _body_text(source: str, url: str | None, include_tables: bool, fast: bool) -> str:
