@@ -106,8 +106,9 @@ class ExtractConfig:
     detect_language: bool = True
     #: Characters of body text read for a first language guess; only when that
     #: guess is unsure is a longer sample read.  Detection time grows with the
-    #: sample, and a few hundred characters settle almost every page.
-    language_sample: int = 600
+    #: sample, and a few hundred characters settle almost every page (300 and
+    #: 600 gave the same language on all 781 benchmark pages).
+    language_sample: int = 300
     #: Fewer words than this in the body means the page holds no article.
     min_words: int = 8
     #: Deadline in seconds for one extraction in a worker process (CLI, crawl).
