@@ -145,6 +145,32 @@ _ENCODED_SURROGATE: Final = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
 _ESCAPED_RUN: Final = re.compile("[\udc80-\udcff]+")
 _NON_ASCII_RUN: Final = re.compile("[^\x00-\x7f]+")
 _NON_ASCII_BYTES: Final = re.compile(rb"[\x80-\xff]+")
+#: A word for :func:`_is_bad_word`: non-ASCII characters with the letters around them.
+_WORD: Final = re.compile(r"[A-Za-z]*[^\x00-\x7f]+(?:[A-Za-z]+[^\x00-\x7f]+)*[A-Za-z]*")
+#: Scripts told apart in a word (from the character's Unicode name); Han and
+#: kana are one (Japanese mixes them), other letters are not judged.
+_SCRIPTS: Final = frozenset(
+    {"LATIN", "CYRILLIC", "GREEK", "ARABIC", "HEBREW", "THAI", "HANGUL", "HALFWIDTH", "CJK"}
+)
+_HAN_SCRIPTS: Final = frozenset({"CJK", "HIRAGANA", "KATAKANA"})
+_CASED_SCRIPTS: Final = frozenset({"LATIN", "CYRILLIC", "GREEK"})
+_GLUED_SCRIPTS: Final = frozenset({"LATIN", "CJK", "OTHER"})
+#: Symbols real words carry (``25°С``, ``№5``, ``Pokémon™``...).
+_WORD_SYMBOLS_OK: Final = frozenset("°×·№±²³€®™©")
+#: C1 controls, private use, unassigned and lone surrogates: never in a word
+#: (format characters, a soft hyphen or a zero-width joiner, are).
+_BAD_CATEGORIES: Final = frozenset({"Cc", "Co", "Cn", "Cs"})
+#: The detector's choice is overruled only when more than one word in this
+#: many reads as mojibake.
+_BAD_SHARE: Final = 5
+#: Accented Latin letters in a row that no real word of a web code page has.
+_LATIN_RUN: Final = 5
+#: Code pages tried, most used on the web first, when the detector's choice
+#: reads words as mojibake (see :func:`_plausible_codec`).
+_PLAUSIBLE_CANDIDATES: Final = (
+    "cp1252", "cp1251", "cp932", "gb18030", "cp949", "cp1250", "big5hkscs", "cp1256",
+    "koi8-r",
+)  # fmt: skip
 #: Bytes of text nodes the detector is given (see :func:`_text_sample`).
 _DETECT_BYTES: Final = 16 * 1024
 
@@ -415,8 +441,109 @@ def _detect(content: bytes, ascii_only: bool) -> tuple[str, str] | None:
         # windows-1252 is often never scored when another page won; on a
         # few stray bytes it may even prefer half-width katakana (cp932).
         codec = _LIKELY_LEGACY[0]
+    codec = _plausible_codec(sample, codec)
     # The detector samples the document; bytes outside its sample may not fit.
     return content.decode(codec, errors="replace"), codec
+
+
+def _bad_words(text: str) -> tuple[int, int]:
+    """(mojibake-shaped words, words with non-ASCII letters) in ``text`` (see :func:`_is_bad_word`).
+
+    >>> _bad_words("Русский язык"), _bad_words("Ðóññêèé ÿçûê"), _bad_words("l’été à Noël")
+    ((0, 2), (1, 2), (0, 3))
+    """
+    bad = total = 0
+    for word in _WORD.findall(text):
+        if any(not char.isascii() and char.isalpha() for char in word):
+            total += 1
+            bad += _is_bad_word(word)
+    return bad, total
+
+
+def _is_bad_word(word: str) -> bool:
+    """Whether one word (non-ASCII characters with their ASCII letters) cannot be real text.
+
+    Why: the detector's statistics need much text, but a page in a legacy code
+    page often has a few non-ASCII words only (a language menu, a name), and
+    read in the wrong code page each of them breaks rules that real words keep:
+    letters of two scripts (Cyrillic read as windows-1256: Arabic and ``é``),
+    letters glued to symbols (GB18030 read as windows-1252: ``ÈÕ±¾``), a
+    capital after a small letter (KOI8-R read as windows-1251: ``тХУУЛЙК``),
+    control characters, or five accented Latin letters in a row (windows-1251
+    read as windows-1252: ``Ðóññêèé``).
+    """
+    scripts: set[str] = set()
+    symbols = non_ascii_letters = run = 0
+    previous_lower = previous_ascii = previous_glued = False
+    for char in word:
+        category = unicodedata.category(char)
+        if category in _BAD_CATEGORIES:
+            return True
+        if category[0] != "L":
+            previous_lower = previous_ascii = previous_glued = False
+            run = 0
+            if char not in _WORD_SYMBOLS_OK and (category[0] == "S" or category == "No"):
+                symbols += 1
+            continue
+        if char.isascii():
+            if previous_glued:
+                return True
+            run = 0
+            previous_lower, previous_ascii = char.islower(), True
+            continue
+        non_ascii_letters += 1
+        script = _script(char)
+        if script != "OTHER":
+            scripts.add(script)
+        if script in _CASED_SCRIPTS:
+            if char.isupper() and previous_lower:
+                return True
+            previous_lower = char.islower()
+        # Only Latin and CJK letters touch ASCII letters in real words
+        # (``iPhone手机``); Arabic read from windows-1250 does (``offersآ``).
+        previous_glued = script not in _GLUED_SCRIPTS
+        if previous_glued and previous_ascii:
+            return True
+        previous_ascii = False
+        run = run + 1 if script == "LATIN" else 0
+        if run >= _LATIN_RUN:
+            return True
+    return len(scripts) > 1 or (symbols > 0 and non_ascii_letters > 0)
+
+
+def _script(char: str) -> str:
+    name = unicodedata.name(char, "")
+    script = name.split(" ", 1)[0]
+    if script in _HAN_SCRIPTS:
+        return "CJK"
+    return script if script in _SCRIPTS else "OTHER"
+
+
+def _plausible_codec(sample: bytes, codec: str) -> str:
+    """``codec``, or a common code page in which ``sample`` has no mojibake-shaped word.
+
+    Only overrules the detector when its choice reads some words as mojibake
+    and another code page reads every word plausibly; when none does, the
+    detector's guess stays and a warning says the text may be wrong.
+    """
+    chosen, words = _bad_words(sample.decode(codec, errors="replace"))
+    if chosen * _BAD_SHARE <= words:
+        # A few odd words are noise (a name, mojibake already in the source).
+        return codec
+    for candidate in _PLAUSIBLE_CANDIDATES:
+        if candidate == codec:
+            continue
+        try:
+            text = sample.decode(candidate)
+        except UnicodeDecodeError:
+            continue
+        if _bad_words(text)[0] == 0:
+            logger.debug("%s reads %d words as mojibake, %s none: chosen", codec, chosen, candidate)
+            return candidate
+    logger.warning(
+        "unlabelled document: no encoding reads it cleanly; guessed %s, text may be wrong", codec
+    )
+    return codec
 
 
 def _clean_as_cp1252(sample: bytes, chaos: float) -> bool:

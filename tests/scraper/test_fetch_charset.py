@@ -265,3 +265,16 @@ def test_legacy_text_is_not_taken_for_broken_utf8():
     """A few valid UTF-8 pairs by chance in cp1252 text do not make it UTF-8."""
     data = (page(FRENCH) + "Ã©").encode("cp1252")
     assert decode_document(data)[:2] == (page(FRENCH) + "Ã©", "cp1252")
+
+
+def test_unlabelled_english_page_with_a_cyrillic_word_reads_it_as_cyrillic():
+    """A few legacy words (a language menu) were read as windows-1252 mojibake."""
+    body = "Read our “guide” in English or in <a href='/ru'>Русский</a> — it’s free."
+    data = page(body).encode("cp1251")
+    assert decode_document(data, None) == (page(body), "cp1251", "detected")
+
+
+def test_unlabelled_cp1252_page_with_trademarks_stays_cp1252():
+    body = "The REALTOR® and Pokémon™ marks, “quoted” – café crème à la carte."
+    data = page(body).encode("cp1252")
+    assert decode_document(data, None) == (page(body), "cp1252", "detected")
