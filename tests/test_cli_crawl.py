@@ -30,7 +30,7 @@ import pytest
 from scraper.crawling.export import CSV_COLUMNS
 from scraper.crawling.jobs import load_job
 from scraper.crawling.store import SQLiteStore
-from tests.scraper.crawlsite import CONFIG, Site, article_html, crawl, listing_html
+from tests.scraper.crawlsite import CONFIG, Site, article_html, crawl, later, listing_html
 from tests.servers import TestServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -264,10 +264,40 @@ def test_export_csv_has_one_row_per_article(crawled: Path, tmp_path: Path):
     assert list(csv.DictReader(io.StringIO(stdout, newline=""))) == rows
 
 
-def test_export_refuses_warc_and_an_unnamed_job(crawled: Path, tmp_path: Path):
+def test_export_warc_holds_each_distinct_response_of_an_archive_job(
+    site: Site, tmp_path: Path, crawl_pool
+):
+    from warcio.archiveiterator import ArchiveIterator
+
+    path = write_job(tmp_path, "kept", site.server)
+    job = dataclasses.replace(load_job(path), archive=True, config=CONFIG)
+    crawl(job, pool=crawl_pool)
+    crawl(job, pool=crawl_pool, clock=later(2))  # a recrawl: same bodies, nothing new kept
+    out = tmp_path / "kept.warc.gz"
+    proc = scraper("export", path, "--format", "warc", "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    with out.open("rb") as handle:
+        records = [
+            (r.rec_headers.get_header("WARC-Target-URI"), r.http_headers.get_statuscode(), r)
+            for r in ArchiveIterator(handle)
+            if r.rec_type == "response"
+        ]
+    urls = [url for url, _, _ in records]
+    assert len(urls) == len(set(urls))  # each page once: the recrawl kept nothing again
+    assert site.server.url("/news/a1") in urls and {s for _, s, _ in records} == {"200"}
+    assert f"exported {len(records)} responses of job kept" in proc.stderr
+    with out.open("rb") as handle:
+        for record in ArchiveIterator(handle):
+            if record.rec_headers.get_header("WARC-Target-URI") == site.server.url("/news/a1"):
+                body = record.content_stream().read().decode("utf-8")
+                assert body == site.pages["/news/a1"]
+                assert record.http_headers.get_header("Content-Type").startswith("text/html")
+
+
+def test_export_refuses_warc_without_responses_and_an_unnamed_job(crawled: Path, tmp_path: Path):
     proc = scraper("export", crawled, "--format", "warc")
     assert proc.returncode == 2
-    assert "WARC export is not available yet" in proc.stderr and "raw responses" in proc.stderr
+    assert "kept no raw responses" in proc.stderr and "archive = true" in proc.stderr
     other = SQLiteStore(tmp_path / "news.sqlite")
     other.begin_run("sport", "w1", exclusive=True)
     other.end_run("sport", "w1")

@@ -41,6 +41,7 @@ Without --out, records go to stdout.
 synopsis:
   scraper crawl JOB.toml [--out FILE.jsonl]
   scraper crawl URL... [--max-pages N] [--out FILE.jsonl] [--store PATH|postgresql://...]
+                       [--archive]
 
 The store defaults to the job file's name with .sqlite, or ./{DEFAULT_STORE}
 for URLs, so rerunning the same command resumes where the last run ended.
@@ -65,6 +66,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", metavar="PATH|URL", help="SQLite path or postgresql:// URL")
     parser.add_argument("--max-pages", type=int, metavar="N", help="pages fetched in this run")
     parser.add_argument("--worker", metavar="ID", help="worker id (default host:pid)")
+    parser.add_argument(
+        "--archive",
+        action="store_true",
+        default=None,
+        help="keep the raw responses in the store (for scraper export --format warc)",
+    )
     add_fetch_flags(parser)
     add_verbosity_flags(parser)
 
@@ -84,12 +91,18 @@ def job_from_args(args: argparse.Namespace) -> Job:
             output=args.out,
             max_pages=args.max_pages,
             config=config_from_flags(args),
+            archive=bool(args.archive),
         )
     if len(targets) != 1:
         raise ConfigError("give one job file (run several with `scraper schedule`)")
     job = load_job(Path(targets[0]))
     changes: dict[str, object] = {"config": config_from_flags(args, job.config)}
-    for attr, value in (("store", args.store), ("output", args.out), ("max_pages", args.max_pages)):
+    for attr, value in (
+        ("store", args.store),
+        ("output", args.out),
+        ("max_pages", args.max_pages),
+        ("archive", args.archive),
+    ):
         if value is not None:
             changes[attr] = value
     return dataclasses.replace(job, **changes)  # type: ignore[arg-type]

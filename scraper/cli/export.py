@@ -1,4 +1,4 @@
-"""``scraper export``: a job's stored articles as JSON Lines or CSV."""
+"""``scraper export``: a job's stored articles as JSON Lines or CSV, its raw responses as WARC."""
 
 from __future__ import annotations
 
@@ -28,17 +28,20 @@ record plus change, first_seen, last_changed, duplicate_of and seq) or CSV
 last_changed, duplicate_of, title, author, date, language, sitename,
 description, tags, categories, word_count, text).
 
-WARC is not available yet: the store keeps extracted articles, not the raw
-responses a WARC archive holds; --format warc exits with code 2.
+--format warc writes the raw responses the job kept (one gzipped WARC
+response record per distinct version of each page) when it was crawled with
+archive = true in its job file, or scraper crawl --archive; a job that kept
+none exits with code 2.
 
 synopsis:
-  scraper export --store PATH|postgresql://... [--job NAME] [--format jsonl|csv] [--out FILE]
-  scraper export JOB.toml [--format jsonl|csv] [--out FILE]
+  scraper export --store PATH|postgresql://... [--job NAME] [--format jsonl|csv|warc] [--out FILE]
+  scraper export JOB.toml [--format jsonl|csv|warc] [--out FILE]
 
 examples:
   scraper export --store scraper-crawl.sqlite --format csv --out articles.csv
   scraper export news.toml --format jsonl | jq .title
   scraper export --store postgresql://crawler@db/crawl --job news > news.jsonl
+  scraper export news.toml --format warc --out news.warc.gz
 
 --out is replaced as a whole, only once the export is complete; without it
 the export goes to stdout.  Exit codes: 0 written, 2 bad format, no such
@@ -54,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format",
         default="jsonl",
         choices=("jsonl", "csv", "warc"),
-        help="jsonl (default) or csv; warc is not available yet",
+        help="jsonl (default), csv, or warc (the raw responses of an archive = true job)",
     )
     parser.add_argument("-o", "--out", metavar="FILE", help="write here instead of stdout")
     add_verbosity_flags(parser)
@@ -79,16 +82,19 @@ def _job(target: StoreTarget) -> str:
 
 def _export_to_file(target: StoreTarget, job: str, fmt: str, path: Path) -> int:
     """Write to a temporary file beside ``path``, then rename: never a half export."""
-    from scraper.crawling.export import export_articles
+    from scraper.crawling.export import export_articles, export_warc
 
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        out = tmp.open("w", encoding="utf-8", newline="")
+        out = tmp.open("wb") if fmt == "warc" else tmp.open("w", encoding="utf-8", newline="")
     except OSError as exc:
         raise InputError(f"{path}: cannot write the export: {exc.strerror}") from exc
     try:
         with out:
-            count = export_articles(target.store, job, fmt, out)
+            if isinstance(out, io.TextIOWrapper):
+                count = export_articles(target.store, job, fmt, out)
+            else:
+                count = export_warc(target.store, job, out)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
@@ -101,15 +107,16 @@ def _export_to_file(target: StoreTarget, job: str, fmt: str, path: Path) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Export the job's articles."""
-    from scraper.crawling.export import WARC_UNAVAILABLE, export_articles
+    from scraper.crawling.export import export_articles, export_warc
 
-    if args.format == "warc":
-        raise ConfigError(WARC_UNAVAILABLE)
     try:
         target = open_target(args)
         try:
             job = _job(target)
-            if args.out is None:
+            if args.out is None and args.format == "warc":
+                count = export_warc(target.store, job, sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+            elif args.out is None:
                 if isinstance(sys.stdout, io.TextIOWrapper):
                     sys.stdout.reconfigure(newline="")  # csv writes its own line ends
                 count = export_articles(target.store, job, args.format, sys.stdout)
@@ -122,5 +129,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"scraper export: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     where = "stdout" if args.out is None else args.out
-    print(f"exported {count} articles of job {job} to {where}", file=sys.stderr)
+    what = "responses" if args.format == "warc" else "articles"
+    print(f"exported {count} {what} of job {job} to {where}", file=sys.stderr)
     return EXIT_OK

@@ -575,6 +575,18 @@ class Crawler:
             result = FetchResult(304, "not_modified", next_due=self._due_after(self.job.recrawl))
             await self._complete(claim, dataclasses.replace(result, retries=page.retries))
             return
+        if self.job.archive:
+            # Before the page completes: killed in between, the refetch keeps the
+            # same body again, which the store recognises and skips.
+            await self._db(
+                self.store.add_response,
+                self.job.name,
+                page.final_url,
+                status=page.status,
+                headers=list(page.headers.items()),
+                body=page.content,
+                fetched_at=self._clock(),
+            )
         if pool is None:
             links = analyze_links(page.text, page.final_url, self.job.config, self._links)
             await self._store_page(claim, page.status, page.headers, page.final_url, links)

@@ -86,6 +86,8 @@ class Job:
     recrawl: float | None = 86400.0
     #: How often ``scraper schedule`` starts the job, in seconds.
     every: float = 3600.0
+    #: Keep each distinct raw response in the store, for ``scraper export --format warc``.
+    archive: bool = False
     #: Fetching, extraction and cleaning options.
     config: Config = field(default_factory=Config)
 
@@ -97,6 +99,7 @@ def quick_job(
     output: str | None,
     max_pages: int | None,
     config: Config,
+    archive: bool = False,
 ) -> Job:
     """The job behind ``scraper crawl URL...``: named after its seeds, so reruns resume."""
     from scraper.crawling.urls import host_of
@@ -108,6 +111,7 @@ def quick_job(
         store=store or DEFAULT_STORE,
         output=output,
         max_pages=max_pages,
+        archive=archive,
         config=config,
     )
 
@@ -292,6 +296,7 @@ def load_job(path: str | Path) -> Job:
     if output is not None and not Path(output).is_absolute():
         output = str(path.parent / output)
     every = top.convert("every", parse_duration, 3600.0)
+    archive = bool(top.flag("archive"))
     top.check_unknown()
 
     scope = _table(path, data, "scope")
@@ -331,5 +336,6 @@ def load_job(path: str | Path) -> Job:
         max_pages=max_pages,
         recrawl=recrawl,
         every=every,
+        archive=archive,
         config=Config(fetch=fetch, extract=extract, clean=clean),
     )

@@ -19,6 +19,7 @@ feeds = ["https://www.gazzettadelvaldarno.it/feed/"]
 store = "valdarno.sqlite"
 output = "articles.jsonl"
 every = "1h"
+archive = true
 
 [scope]
 domains = ["gazzettadelvaldarno.it"]
@@ -62,6 +63,7 @@ def test_full_job_reads_every_key(tmp_path):
     assert job.store == str(tmp_path / "valdarno.sqlite")  # relative to the job file
     assert job.output == str(tmp_path / "articles.jsonl")
     assert job.every == 3600.0
+    assert job.archive is True
     assert job.domains == ("gazzettadelvaldarno.it",)
     assert job.max_depth == 3 and job.max_pages == 500
     assert job.recrawl == 12 * 3600.0

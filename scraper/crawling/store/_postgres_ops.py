@@ -26,6 +26,7 @@ from scraper.crawling.store.base import (
     JobStats,
     NewURL,
     StoredArticle,
+    StoredResponse,
 )
 from scraper.crawling.store.simhash import bands, to_signed, to_unsigned
 from scraper.errors import StoreError, StoreLocked
@@ -486,6 +487,51 @@ class PostgresOps:
             outcome = ArticleChange(change, seq, first_seen, now, duplicate_of)
         self.finish(job_id, claim, result, now=now, fingerprint=fingerprint)
         return outcome
+
+    def add_response(
+        self,
+        job: str,
+        url: str,
+        *,
+        status: int,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+        fetched_at: dt.datetime,
+    ) -> bool:
+        job_id = self.job_id(job)
+        packed, digest = sh.pack_body(body)
+        last = self.conn.execute(
+            """SELECT digest FROM responses WHERE job_id = %s AND url = %s
+               ORDER BY id DESC LIMIT 1""",
+            (job_id, url),
+        ).fetchone()
+        if last is not None and last[0] == digest:
+            return False
+        self.conn.execute(
+            """INSERT INTO responses (job_id, url, fetched_at, status, headers, body, digest)
+               VALUES (%s, %s, %s, %s, %s, %s, %s)""",
+            (job_id, url, fetched_at, status, sh.dump_headers(headers), packed, digest),
+        )
+        return True
+
+    def responses(self, job: str, after: int, limit: int) -> list[tuple[int, StoredResponse]]:
+        job_id = self.job_id(job, create=False)
+        if job_id is None:
+            return []
+        rows = self.conn.execute(
+            """SELECT id, url, fetched_at, status, headers, body FROM responses
+               WHERE job_id = %s AND id > %s ORDER BY id LIMIT %s""",
+            (job_id, after, limit),
+        )
+        return [
+            (
+                row_id,
+                StoredResponse(
+                    url, at, status, sh.load_headers(headers), sh.unpack_body(bytes(body))
+                ),
+            )
+            for row_id, url, at, status, headers, body in rows
+        ]
 
     def articles(
         self, job: str, after: int, limit: int, *, latest_only: bool

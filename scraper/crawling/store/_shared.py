@@ -8,9 +8,11 @@ a new article compares with the last one.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import socket
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -237,3 +239,28 @@ def nearest_duplicate(simhash: int, candidates: Iterable[Candidate]) -> str | No
     if best is None:
         return None
     return best[2].duplicate_of or best[2].url
+
+
+def pack_body(body: bytes) -> tuple[bytes, str]:
+    """A raw response body as stored (zlib) and its digest (to skip repeats).
+
+    >>> packed, digest = pack_body(b"<p>hi</p>")
+    >>> unpack_body(packed), len(digest)
+    (b'<p>hi</p>', 40)
+    """
+    return zlib.compress(body, 6), hashlib.sha1(body, usedforsecurity=False).hexdigest()
+
+
+def unpack_body(packed: bytes) -> bytes:
+    """The body :func:`pack_body` stored."""
+    return zlib.decompress(packed)
+
+
+def dump_headers(headers: Iterable[tuple[str, str]]) -> str:
+    """Response headers as stored: a JSON list of ``[name, value]`` pairs."""
+    return json.dumps([[name, value] for name, value in headers], ensure_ascii=False)
+
+
+def load_headers(text: str) -> list[tuple[str, str]]:
+    """The headers :func:`dump_headers` stored."""
+    return [(str(name), str(value)) for name, value in json.loads(text)]

@@ -22,6 +22,7 @@ from scraper.crawling.store.base import (
     JobStats,
     NewURL,
     StoredArticle,
+    StoredResponse,
 )
 from scraper.crawling.store.simhash import bands, to_signed, to_unsigned
 from scraper.errors import StoreError, StoreLocked
@@ -457,6 +458,54 @@ class SQLiteOps:
             )
         self.finish(job_id, claim, result, now=now, fingerprint=fingerprint)
         return outcome
+
+    def add_response(
+        self,
+        job_id: int,
+        url: str,
+        *,
+        status: int,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+        fetched_at: dt.datetime,
+    ) -> bool:
+        packed, digest = sh.pack_body(body)
+        last = self.conn.execute(
+            "SELECT digest FROM responses WHERE job_id = ? AND url = ? ORDER BY id DESC LIMIT 1",
+            (job_id, url),
+        ).fetchone()
+        if last is not None and last[0] == digest:
+            return False
+        self.conn.execute(
+            """INSERT INTO responses (job_id, url, fetched_at, status, headers, body, digest)
+               VALUES (?, ?, ?, ?, ?, ?, ?)""",
+            (
+                job_id,
+                url,
+                sh.to_micros(fetched_at),
+                status,
+                sh.dump_headers(headers),
+                packed,
+                digest,
+            ),
+        )
+        return True
+
+    def responses(self, job_id: int, after: int, limit: int) -> list[tuple[int, StoredResponse]]:
+        rows = self.conn.execute(
+            """SELECT id, url, fetched_at, status, headers, body FROM responses
+               WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?""",
+            (job_id, after, limit),
+        )
+        return [
+            (
+                row_id,
+                StoredResponse(
+                    url, sh.from_micros(at), status, sh.load_headers(headers), sh.unpack_body(body)
+                ),
+            )
+            for row_id, url, at, status, headers, body in rows
+        ]
 
     def articles(
         self, job_id: int, after: int, limit: int, *, latest_only: bool

@@ -140,6 +140,20 @@ class StoredArticle:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredResponse:
+    """A raw response kept for ``scraper export --format warc`` (jobs with ``archive``)."""
+
+    #: The URL of the response (the final one, after redirects).
+    url: str
+    fetched_at: dt.datetime
+    status: int
+    #: Response headers as received, lower-case names, in order.
+    headers: list[tuple[str, str]]
+    #: The body with its content-encoding undone.
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class JobStats:
     """Counts for ``scraper status`` and the final summary."""
 
@@ -251,6 +265,24 @@ class CrawlStore(Protocol):
 
     def iter_articles(self, job: str) -> Iterator[StoredArticle]:
         """Every stored article (latest version per URL), for ``scraper export``."""
+        ...
+
+    def add_response(
+        self,
+        job: str,
+        url: str,
+        *,
+        status: int,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+        fetched_at: dt.datetime,
+    ) -> bool:
+        """Keep a raw response; False (nothing kept) when it repeats the last body kept for
+        ``url``, so an unchanged page is archived once, not once per recrawl."""
+        ...
+
+    def iter_responses(self, job: str) -> Iterator[StoredResponse]:
+        """The raw responses kept for ``job``, in the order they were kept."""
         ...
 
     def jobs(self) -> list[str]:

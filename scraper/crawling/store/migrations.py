@@ -171,6 +171,22 @@ SQLITE: tuple[Migration, ...] = (
             "CREATE INDEX runs_started ON runs (job_id, started_at)",
         ),
     ),
+    Migration(
+        "0004_responses",
+        (
+            """CREATE TABLE responses (
+                id INTEGER PRIMARY KEY,
+                job_id INTEGER NOT NULL REFERENCES jobs (id),
+                url TEXT NOT NULL,
+                fetched_at INTEGER NOT NULL,
+                status INTEGER NOT NULL,
+                headers TEXT NOT NULL,
+                body BLOB NOT NULL,
+                digest TEXT NOT NULL
+            )""",
+            "CREATE INDEX responses_url ON responses (job_id, url, id)",
+        ),
+    ),
 )
 
 POSTGRES: tuple[Migration, ...] = (
@@ -272,6 +288,22 @@ POSTGRES: tuple[Migration, ...] = (
             )""",
             "CREATE INDEX runs_active ON runs (job_id, worker) WHERE finished_at IS NULL",
             "CREATE INDEX runs_started ON runs (job_id, started_at)",
+        ),
+    ),
+    Migration(
+        "0004_responses",
+        (
+            """CREATE TABLE responses (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                job_id bigint NOT NULL REFERENCES jobs (id),
+                url text NOT NULL,
+                fetched_at timestamptz NOT NULL,
+                status integer NOT NULL,
+                headers text NOT NULL,
+                body bytea NOT NULL,
+                digest text NOT NULL
+            )""",
+            "CREATE INDEX responses_url ON responses (job_id, url, id)",
         ),
     ),
 )

@@ -61,6 +61,7 @@ from scraper.crawling.store.base import (
     JobStats,
     NewURL,
     StoredArticle,
+    StoredResponse,
 )
 from scraper.errors import StoreError
 
@@ -375,6 +376,41 @@ class PostgresStore:
                 return
             yield from page
             seq = page[-1].seq
+
+    def add_response(
+        self,
+        job: str,
+        url: str,
+        *,
+        status: int,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+        fetched_at: dt.datetime,
+    ) -> bool:
+        return self._run(
+            "add_response",
+            lambda ops: ops.add_response(
+                job,
+                url,
+                status=status,
+                headers=headers,
+                body=body,
+                fetched_at=utc(fetched_at),
+            ),
+        )
+
+    def iter_responses(self, job: str) -> Iterator[StoredResponse]:
+        # One transaction per page, so a slow consumer holds no snapshot open.
+        after = 0
+        while True:
+            page = self._run(
+                "iter_responses",
+                functools.partial(PostgresOps.responses, job=job, after=after, limit=100),
+            )
+            if not page:
+                return
+            yield from (response for _, response in page)
+            after = page[-1][0]
 
     def jobs(self) -> list[str]:
         return self._run("jobs", PostgresOps.jobs)

@@ -39,6 +39,7 @@ from scraper.crawling.store.base import (
     JobStats,
     NewURL,
     StoredArticle,
+    StoredResponse,
 )
 from scraper.errors import StoreError
 
@@ -338,6 +339,40 @@ class SQLiteStore:
                 return
             yield from page
             seq = page[-1].seq
+
+    def add_response(
+        self,
+        job: str,
+        url: str,
+        *,
+        status: int,
+        headers: Sequence[tuple[str, str]],
+        body: bytes,
+        fetched_at: dt.datetime,
+    ) -> bool:
+        with self._tx(write=True) as ops:
+            job_id = ops.job_id(job)
+            assert job_id is not None  # created when missing
+            return ops.add_response(
+                job_id,
+                url,
+                status=status,
+                headers=headers,
+                body=body,
+                fetched_at=fetched_at,
+            )
+
+    def iter_responses(self, job: str) -> Iterator[StoredResponse]:
+        # One short read transaction per page, as iter_articles does.
+        after = 0
+        while True:
+            with self._tx(write=False) as ops:
+                job_id = ops.job_id(job, create=False)
+                page = [] if job_id is None else ops.responses(job_id, after, 100)
+            if not page:
+                return
+            yield from (response for _, response in page)
+            after = page[-1][0]
 
     def jobs(self) -> list[str]:
         with self._tx(write=False) as ops:

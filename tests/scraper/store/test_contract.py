@@ -8,6 +8,7 @@ near-duplicates, run exclusivity, stats, and round-trips of any URL and text.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import os
@@ -441,3 +442,22 @@ def test_a_run_that_never_ended_in_this_process_gives_its_leases_back(store, now
     store.begin_run("job", "w1", exclusive=True)
     again = claim(store, dt.datetime.now(dt.UTC), worker="w1")  # due from the wall clock
     assert [c.url for c in again] == ["https://a.test/1"]
+
+
+def test_raw_responses_are_kept_once_per_distinct_body(store, now):
+    headers = [("content-type", "text/html; charset=utf-8"), ("etag", '"v1"')]
+    body = "<p>Café</p>".encode()
+    add = functools.partial(store.add_response, "job", status=200, headers=headers)
+    assert add("https://a.test/1", body=body, fetched_at=now)
+    assert not add("https://a.test/1", body=body, fetched_at=now + SEC)  # unchanged: skipped
+    assert add("https://a.test/1", body=b"<p>v2</p>", fetched_at=now + 2 * SEC)
+    assert add("https://b.test/1", body=b"\x00\xff binary", fetched_at=now + 3 * SEC)
+    got = list(store.iter_responses("job"))
+    assert [(r.url, r.body) for r in got] == [
+        ("https://a.test/1", body),
+        ("https://a.test/1", b"<p>v2</p>"),
+        ("https://b.test/1", b"\x00\xff binary"),
+    ]
+    assert got[0].headers == headers and got[0].status == 200
+    assert got[0].fetched_at == now
+    assert list(store.iter_responses("other-job")) == []
