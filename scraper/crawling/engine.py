@@ -59,7 +59,7 @@ from scraper.crawling.pageworker import (
     analyze_page,
 )
 from scraper.crawling.store import CrawlStore, SQLiteStore
-from scraper.crawling.store.base import Claim, FetchResult, NewURL, StoredArticle
+from scraper.crawling.store.base import Claim, FetchResult, NewURL, StoredArticle, StoredResponse
 from scraper.crawling.summary import CrawlSummary
 from scraper.crawling.urls import PageBudgets, Scope, normalize_url
 from scraper.errors import (
@@ -578,15 +578,10 @@ class Crawler:
         if self.job.archive:
             # Before the page completes: killed in between, the refetch keeps the
             # same body again, which the store recognises and skips.
-            await self._db(
-                self.store.add_response,
-                self.job.name,
-                page.final_url,
-                status=page.status,
-                headers=list(page.headers.items()),
-                body=page.content,
-                fetched_at=self._clock(),
+            response = StoredResponse(
+                page.final_url, self._clock(), page.status, list(page.headers.items()), page.content
             )
+            await self._db(self.store.add_response, self.job.name, response)
         if pool is None:
             links = analyze_links(page.text, page.final_url, self.job.config, self._links)
             await self._store_page(claim, page.status, page.headers, page.final_url, links)

@@ -488,29 +488,28 @@ class PostgresOps:
         self.finish(job_id, claim, result, now=now, fingerprint=fingerprint)
         return outcome
 
-    def add_response(
-        self,
-        job: str,
-        url: str,
-        *,
-        status: int,
-        headers: Sequence[tuple[str, str]],
-        body: bytes,
-        fetched_at: dt.datetime,
-    ) -> bool:
+    def add_response(self, job: str, response: StoredResponse) -> bool:
         job_id = self.job_id(job)
-        packed, digest = sh.pack_body(body)
+        packed, digest = sh.pack_body(response.body)
         last = self.conn.execute(
             """SELECT digest FROM responses WHERE job_id = %s AND url = %s
                ORDER BY id DESC LIMIT 1""",
-            (job_id, url),
+            (job_id, response.url),
         ).fetchone()
         if last is not None and last[0] == digest:
             return False
         self.conn.execute(
             """INSERT INTO responses (job_id, url, fetched_at, status, headers, body, digest)
                VALUES (%s, %s, %s, %s, %s, %s, %s)""",
-            (job_id, url, fetched_at, status, sh.dump_headers(headers), packed, digest),
+            (
+                job_id,
+                response.url,
+                response.fetched_at,
+                response.status,
+                sh.dump_headers(response.headers),
+                packed,
+                digest,
+            ),
         )
         return True
 

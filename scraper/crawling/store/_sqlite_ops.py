@@ -459,20 +459,11 @@ class SQLiteOps:
         self.finish(job_id, claim, result, now=now, fingerprint=fingerprint)
         return outcome
 
-    def add_response(
-        self,
-        job_id: int,
-        url: str,
-        *,
-        status: int,
-        headers: Sequence[tuple[str, str]],
-        body: bytes,
-        fetched_at: dt.datetime,
-    ) -> bool:
-        packed, digest = sh.pack_body(body)
+    def add_response(self, job_id: int, response: StoredResponse) -> bool:
+        packed, digest = sh.pack_body(response.body)
         last = self.conn.execute(
             "SELECT digest FROM responses WHERE job_id = ? AND url = ? ORDER BY id DESC LIMIT 1",
-            (job_id, url),
+            (job_id, response.url),
         ).fetchone()
         if last is not None and last[0] == digest:
             return False
@@ -481,10 +472,10 @@ class SQLiteOps:
                VALUES (?, ?, ?, ?, ?, ?, ?)""",
             (
                 job_id,
-                url,
-                sh.to_micros(fetched_at),
-                status,
-                sh.dump_headers(headers),
+                response.url,
+                sh.to_micros(response.fetched_at),
+                response.status,
+                sh.dump_headers(response.headers),
                 packed,
                 digest,
             ),

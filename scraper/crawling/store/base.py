@@ -267,18 +267,9 @@ class CrawlStore(Protocol):
         """Every stored article (latest version per URL), for ``scraper export``."""
         ...
 
-    def add_response(
-        self,
-        job: str,
-        url: str,
-        *,
-        status: int,
-        headers: Sequence[tuple[str, str]],
-        body: bytes,
-        fetched_at: dt.datetime,
-    ) -> bool:
-        """Keep a raw response; False (nothing kept) when it repeats the last body kept for
-        ``url``, so an unchanged page is archived once, not once per recrawl."""
+    def add_response(self, job: str, response: StoredResponse) -> bool:
+        """Keep a raw response; False (nothing kept) when it repeats the last body kept
+        for its URL, so an unchanged page is archived once, not once per recrawl."""
         ...
 
     def iter_responses(self, job: str) -> Iterator[StoredResponse]:

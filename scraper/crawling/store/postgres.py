@@ -40,6 +40,7 @@ inside ``conn.transaction()``).  What survives what:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -377,27 +378,9 @@ class PostgresStore:
             yield from page
             seq = page[-1].seq
 
-    def add_response(
-        self,
-        job: str,
-        url: str,
-        *,
-        status: int,
-        headers: Sequence[tuple[str, str]],
-        body: bytes,
-        fetched_at: dt.datetime,
-    ) -> bool:
-        return self._run(
-            "add_response",
-            lambda ops: ops.add_response(
-                job,
-                url,
-                status=status,
-                headers=headers,
-                body=body,
-                fetched_at=utc(fetched_at),
-            ),
-        )
+    def add_response(self, job: str, response: StoredResponse) -> bool:
+        response = dataclasses.replace(response, fetched_at=utc(response.fetched_at))
+        return self._run("add_response", lambda ops: ops.add_response(job, response))
 
     def iter_responses(self, job: str) -> Iterator[StoredResponse]:
         # One transaction per page, so a slow consumer holds no snapshot open.

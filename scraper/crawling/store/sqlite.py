@@ -340,27 +340,11 @@ class SQLiteStore:
             yield from page
             seq = page[-1].seq
 
-    def add_response(
-        self,
-        job: str,
-        url: str,
-        *,
-        status: int,
-        headers: Sequence[tuple[str, str]],
-        body: bytes,
-        fetched_at: dt.datetime,
-    ) -> bool:
+    def add_response(self, job: str, response: StoredResponse) -> bool:
         with self._tx(write=True) as ops:
             job_id = ops.job_id(job)
             assert job_id is not None  # created when missing
-            return ops.add_response(
-                job_id,
-                url,
-                status=status,
-                headers=headers,
-                body=body,
-                fetched_at=fetched_at,
-            )
+            return ops.add_response(job_id, response)
 
     def iter_responses(self, job: str) -> Iterator[StoredResponse]:
         # One short read transaction per page, as iter_articles does.

@@ -8,7 +8,6 @@ near-duplicates, run exclusivity, stats, and round-trips of any URL and text.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import itertools
 import os
@@ -24,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scraper.crawling.store import Claim, CrawlStore, FetchResult, NewURL, simhash
+from scraper.crawling.store.base import StoredResponse
 from scraper.errors import StoreLocked
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -447,11 +447,14 @@ def test_a_run_that_never_ended_in_this_process_gives_its_leases_back(store, now
 def test_raw_responses_are_kept_once_per_distinct_body(store, now):
     headers = [("content-type", "text/html; charset=utf-8"), ("etag", '"v1"')]
     body = "<p>Café</p>".encode()
-    add = functools.partial(store.add_response, "job", status=200, headers=headers)
-    assert add("https://a.test/1", body=body, fetched_at=now)
-    assert not add("https://a.test/1", body=body, fetched_at=now + SEC)  # unchanged: skipped
-    assert add("https://a.test/1", body=b"<p>v2</p>", fetched_at=now + 2 * SEC)
-    assert add("https://b.test/1", body=b"\x00\xff binary", fetched_at=now + 3 * SEC)
+
+    def add(url: str, body: bytes, at: dt.datetime) -> bool:
+        return store.add_response("job", StoredResponse(url, at, 200, headers, body))
+
+    assert add("https://a.test/1", body, now)
+    assert not add("https://a.test/1", body, now + SEC)  # unchanged: skipped
+    assert add("https://a.test/1", b"<p>v2</p>", now + 2 * SEC)
+    assert add("https://b.test/1", b"\x00\xff binary", now + 3 * SEC)
     got = list(store.iter_responses("job"))
     assert [(r.url, r.body) for r in got] == [
         ("https://a.test/1", body),
