@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from cleaners._cache import prepare_data
 from cleaners.config import CleanerConfig
 from cleaners.language import detect_language
 from cleaners.pipeline import Change, Explanation, SkippedStep, is_supported_language
@@ -23,6 +24,7 @@ __all__ = [
     "detect_language",
     "explain",
     "is_supported_language",
+    "prepare_data",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -18,6 +18,7 @@ between calls.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -26,7 +27,14 @@ from cleaners.lexicon import Lexicon, build_lexicon
 from cleaners.worddata import MAX_LANGUAGES
 from cleaners.wordindex import WordIndex, load_index
 
-__all__ = ["accented_letters", "language_identifier", "lexicon", "word_frequencies", "word_index"]
+__all__ = [
+    "accented_letters",
+    "language_identifier",
+    "lexicon",
+    "prepare_data",
+    "word_frequencies",
+    "word_index",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -76,3 +84,21 @@ def lexicon(code: str) -> Lexicon:
     """Return the word splitter's knowledge of wordfreq language ``code``, built once."""
     logger.debug("building the word lexicon for %s", code)
     return build_lexicon(code)
+
+
+def prepare_data(languages: Iterable[str] | None = None) -> list[str]:
+    """Build the data cache now rather than on first use: the language model and
+    the word index of each of ``languages`` (ISO codes; default: every language
+    wordfreq has).  Returns the wordfreq codes prepared; unknown languages are
+    skipped.  Quick when the cache is already built (each index is only opened).
+    """
+    import wordfreq
+
+    language_identifier()
+    wanted = wordfreq.available_languages() if languages is None else languages
+    codes = sorted({WORDFREQ_CODES.get(lang, lang) for lang in wanted})
+    done = []
+    for code in codes:
+        if word_frequencies(code) is not None:
+            done.append(code)
+    return done

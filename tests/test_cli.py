@@ -485,3 +485,12 @@ def test_clean_missing_file_names_it(tmp_path: Path):
     assert proc.returncode != 0
     assert str(missing) in proc.stderr
     no_traceback(proc)
+
+
+def test_clean_prepare_builds_the_data_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("TIDYSCRAPE_CACHE_DIR", str(tmp_path / "cache"))
+    proc = run("clean", "--prepare", "--lang", "id")  # a small word table: quick
+    assert proc.returncode == 0, proc.stderr
+    assert "data cache ready for 1 languages" in proc.stderr and proc.stdout == ""
+    built = sorted(p.name for p in (tmp_path / "cache").rglob("*") if p.is_file())
+    assert {"id.meta", "id.words", "id.rwords", "ptc.npy"} <= set(built)
