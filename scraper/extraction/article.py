@@ -315,8 +315,10 @@ def _lxml_tree(source: str) -> lxml.html.HtmlElement | str:
     return tree
 
 
-def _body_text(source: str, url: str | None, include_tables: bool, fast: bool) -> str:
-    """trafilatura's body text ('' when it finds none), one block per line."""
+def _trafilatura(
+    source: str, url: str | None, include_tables: bool, fast: bool, formatting: bool = False
+) -> Document | None:
+    """One trafilatura pass over the lean document (parsed by :func:`_lxml_tree`)."""
     try:
         doc = trafilatura.bare_extraction(
             _lxml_tree(source),
@@ -324,11 +326,18 @@ def _body_text(source: str, url: str | None, include_tables: bool, fast: bool) -
             fast=fast,
             include_comments=False,
             include_tables=include_tables,
+            include_formatting=formatting,
             with_metadata=False,
         )
     except (ValueError, TypeError, RecursionError) as exc:
         raise ExtractionError(f"trafilatura failed on the document: {exc}") from exc
-    return (doc.text or "") if isinstance(doc, Document) else ""
+    return doc if isinstance(doc, Document) else None
+
+
+def _body_text(source: str, url: str | None, include_tables: bool, fast: bool) -> str:
+    """trafilatura's body text ('' when it finds none), one block per line."""
+    doc = _trafilatura(source, url, include_tables, fast)
+    return (doc.text or "") if doc is not None else ""
 
 
 def _fuller(source: str, url: str | None, opts: ExtractConfig, fast_words: int) -> str | None:
@@ -382,16 +391,8 @@ def _choose_body(
 
 def _markdown(source: str, url: str | None, include_tables: bool, fast: bool) -> str | None:
     """The body as Markdown (a second, formatting-preserving pass; only when asked)."""
-    doc = trafilatura.bare_extraction(
-        source,
-        url=url,
-        fast=fast,
-        include_comments=False,
-        include_tables=include_tables,
-        include_formatting=True,
-        with_metadata=False,
-    )
-    return xmltotxt(doc.body, True) if isinstance(doc, Document) else None
+    doc = _trafilatura(source, url, include_tables, fast, formatting=True)
+    return xmltotxt(doc.body, True) if doc is not None else None
 
 
 #: A line that is only a count and a word or two: "3 likes", "12 replies".
