@@ -42,6 +42,7 @@ __all__ = [
     "PNG_BYTES",
     "Reply",
     "Seen",
+    "Served",
     "TestServer",
     "brotli_compressed",
     "gzip_bomb",
@@ -197,7 +198,28 @@ class _RequestHandler(BaseHTTPRequestHandler):
                 return
 
 
-class TestServer:
+class Served:
+    """``with`` support for a test server: ``start()`` on entry, ``stop()`` on exit."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class TestServer(Served):
     """A threaded HTTP/1.1 server on 127.0.0.1 (or another loopback ``host``), a
     random port, programmable routes.
 
@@ -244,17 +266,6 @@ class TestServer:
         httpd.server_close()  # joins the handler threads
         if self._thread is not None:
             self._thread.join(timeout=5)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- addresses -------------------------------------------------------------
 

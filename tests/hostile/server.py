@@ -26,9 +26,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit
+
+from tests.servers import Served
 
 __all__ = ["Budget", "Conn", "Handler", "HostileServer", "Request"]
 
@@ -111,7 +112,7 @@ class _State:
     connections: int = 0
 
 
-class HostileServer:
+class HostileServer(Served):
     """A raw HTTP/1.1 server on a loopback address; one request per connection.
 
     ``host`` must be a loopback address (127.0.0.0/8): tests never send
@@ -169,17 +170,6 @@ class HostileServer:
         if self._sock is not None:
             self._sock.close()
             self._sock = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- addresses and records ---------------------------------------------------------
 
