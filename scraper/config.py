@@ -12,10 +12,19 @@ from dataclasses import dataclass, field
 
 from cleaners.config import CleanerConfig
 
-__all__ = ["DEFAULT_USER_AGENT", "Config", "ExtractConfig", "FetchConfig"]
+__all__ = [
+    "DEFAULT_MAX_MEMORY",
+    "DEFAULT_USER_AGENT",
+    "Config",
+    "ExtractConfig",
+    "FetchConfig",
+]
 
 #: Names the project and where to read about it, as polite crawlers do.
 DEFAULT_USER_AGENT = "tidyscrape/0.1 (+https://pypi.org/project/tidyscrape/)"
+
+#: Resident memory (bytes) past which an extraction worker is killed, by default.
+DEFAULT_MAX_MEMORY = 384 * 1024 * 1024
 
 #: Content types we read as documents; anything else is UnsupportedContent.
 HTML_TYPES = (
@@ -115,7 +124,7 @@ class ExtractConfig:
     timeout: float = 20.0
     #: Resident memory in bytes past which an extraction worker is killed and
     #: the page fails with ``ExtractionError`` (None: no bound).
-    max_memory: int | None = 384 * 1024 * 1024
+    max_memory: int | None = DEFAULT_MAX_MEMORY
 
 
 @dataclass(frozen=True, slots=True)

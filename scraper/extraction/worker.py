@@ -43,7 +43,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
-from scraper.config import Config
+from scraper.config import DEFAULT_MAX_MEMORY, Config
 from scraper.errors import (
     ExtractionError,
     FeedError,
@@ -74,7 +74,7 @@ logger = logging.getLogger(__name__)
 #: Resident memory (bytes) a worker may use before it is killed: 384 MiB.  A
 #: warm worker holds about 220 MiB (lexbor, lxml, trafilatura, the language
 #: model and word lists); a 5 MB page adds some 80 MiB.
-WORKER_MEMORY_LIMIT: Final = 384 * 1024 * 1024  # ExtractConfig.max_memory's default
+WORKER_MEMORY_LIMIT: Final = DEFAULT_MAX_MEMORY  # ExtractConfig.max_memory's default
 #: Seconds between two readings of a busy worker's resident memory.
 MEMORY_POLL: Final = 0.02
 #: The kernel caps a worker's address space at this multiple of its memory
