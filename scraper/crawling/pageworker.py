@@ -89,26 +89,28 @@ def analyze_page(
 ) -> PageAnalysis:
     """Links and article of one page; a page without an article is not an error here.
 
-    Runs in a worker process (``ExtractionPool(task=analyze_page)``).  Links
-    are read from a lexbor tree (about a millisecond); the article comes from
-    ``extract_article``, which parses on its own.
+    Runs in a worker process (``ExtractionPool(task=analyze_page)``).  The
+    page is parsed once: links are read from the lexbor tree, which then goes
+    to ``article_from_tree``.
     """
     # Imported here, not at the top: the crawl's main process imports this
     # module only to name the task, and must not pay for trafilatura (a
     # third of a second and tens of MB) that only the workers use.  In a
     # worker it is already loaded (the pool's forkserver preloads it).
-    from scraper.extraction.article import decode_html, extract_article
+    from scraper.extraction.article import article_from_tree, decode_html, parse_document
 
-    source = decode_html(html, encoding)
-    links: PageLinks | None = None
-    if url is not None:
-        try:
-            tree = LexborHTMLParser(source)
-            links = extract_links(tree, url, agent=config.fetch.user_agent, cache=_WORKER_LINKS)
-        except (ValueError, TypeError):  # selectolax refuses some inputs (NUL-only...)
-            links = None
     try:
-        article = extract_article(source, url, config)
+        tree = parse_document(decode_html(html, encoding))
+    except ExtractionError as exc:  # empty, or refused by selectolax: no links either
+        return PageAnalysis(None, error_type=type(exc).__name__, error_message=str(exc))
+    # Links first: article_from_tree consumes the tree (strips its chrome).
+    links = (
+        None
+        if url is None
+        else extract_links(tree, url, agent=config.fetch.user_agent, cache=_WORKER_LINKS)
+    )
+    try:
+        article = article_from_tree(tree, url, config)
     except ExtractionError as exc:
         return PageAnalysis(links, error_type=type(exc).__name__, error_message=str(exc))
     return PageAnalysis(

@@ -455,13 +455,30 @@ def extract_article(
     html: str | bytes, url: str | None, config: Config, *, encoding: str | None = None
 ) -> Article:
     """Extract the article of ``html``; raise :class:`NoArticleError` when there is none."""
-    source = decode_html(html, encoding)
+    return article_from_tree(parse_document(decode_html(html, encoding)), url, config)
+
+
+def parse_document(source: str) -> LexborHTMLParser:
+    """The selectolax tree of a decoded document, for :func:`article_from_tree`.
+
+    Raises :class:`NoArticleError` for an empty document and
+    :class:`ExtractionError` for one selectolax refuses.
+    """
     if not source.strip():
         raise NoArticleError("the document is empty")
     try:
-        tree = LexborHTMLParser(source)
+        return LexborHTMLParser(source)
     except (ValueError, TypeError) as exc:  # selectolax refuses some inputs (NUL-only...)
         raise ExtractionError(f"cannot parse the document: {exc}") from exc
+
+
+def article_from_tree(tree: LexborHTMLParser, url: str | None, config: Config) -> Article:
+    """The article of a parsed document (:func:`parse_document`); ``tree`` is consumed.
+
+    Why a separate step: a crawl reads the page's links from the same tree
+    first (a parse saved per page), then hands it over; nothing may use the
+    tree afterwards, since the chrome is stripped from it.
+    """
     meta = extract_metadata(tree, url)
     opts = config.extract
     headlines = _headline_forms(tree, meta)

@@ -10,6 +10,7 @@ that mentions cookies or JavaScript is long enough to pass.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -75,6 +76,36 @@ def looks_like_wall(text: str, *, login_form: bool = False) -> bool:
     return login_form and _LOGIN.search(text) is not None
 
 
+#: A word every ``_CONSENT`` match contains, case-folded: text holding none of
+#: them cannot match, and ``in`` over a case-folded copy is a few C scans where
+#: the regex tries every position (0.6 ms on a 1,500-word article).
+_CONSENT_WORDS: Final = (
+    "cookie",
+    "consent",
+    "privacy",
+    "accept",
+    "reject",
+    "akzeptieren",
+    "einwilligung",
+    "accetta",
+    "aceptar",
+    "aceitar",
+    "zgadzam",
+    "toestemming",
+)
+
+
+def _mentions_consent(text: str) -> bool:
+    """Whether ``text`` may hold a ``_CONSENT`` match (a cheap, exact-or-over test).
+
+    >>> _mentions_consent("Accept ALL"), _mentions_consent("The council met.")
+    (True, False)
+    """
+    # re.IGNORECASE also equates dotless ı with i; casefold() does not.
+    folded = text.casefold().replace("\u0131", "i")
+    return any(word in folded for word in _CONSENT_WORDS) and _CONSENT.search(text) is not None
+
+
 def consent_share(text: str) -> float:
     """Share of the words of ``text`` that sit in lines about cookies or consent.
 
@@ -85,7 +116,7 @@ def consent_share(text: str) -> float:
     >>> consent_share("We use cookies on this site.\\nThe council met on Monday morning.")
     0.5
     """
-    if _CONSENT.search(text) is None:  # the common case, in one pass
+    if not _mentions_consent(text):  # the common case
         return 0.0
     total = in_consent = 0
     for line in text.split("\n"):

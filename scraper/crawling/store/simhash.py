@@ -29,17 +29,9 @@ _BITS = 64
 _WORD = re.compile(r"\w+")
 
 
-def _hash64(shingle: str) -> int:
-    """A stable 64-bit hash (Python's ``hash`` changes per process, so it cannot be stored)."""
-    return int.from_bytes(_digest(shingle), "big")
-
-
-def _digest(shingle: str) -> bytes:
-    return hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest()
-
-
-#: ``_BIT_OF[j]`` maps a byte to its bit ``j`` (0 or 1), for ``bytes.translate``.
-_BIT_OF = tuple(bytes((value >> j) & 1 for value in range(256)) for j in range(8))
+#: blake2b with an 8-byte digest is the shingle hash: stable across processes
+#: and versions (Python's ``hash`` changes per process, so it cannot be stored).
+_blake2b = hashlib.blake2b
 
 
 def simhash(text: str) -> int:
@@ -52,13 +44,12 @@ def simhash(text: str) -> int:
     hundred words one changed word moves the hash by 0-3 bits, rarely more;
     very short texts are too small for simhash to be meaningful.
 
-    How the votes are counted fast (a crawl hashes every article it
-    fetches): the 8-byte digests are laid end to end, ``[k::8]`` takes byte
-    ``k`` of every digest, and ``translate`` + ``count`` count the digests
-    with bit ``j`` of that byte set, all in C: 64 passes over n bytes
-    instead of n Python-level bit loops.  The result is bit for bit the one
-    of the plain definition (a bit is set when more than half of the
-    distinct shingle hashes have it), so stored hashes stay comparable.
+    How it is made fast (a crawl hashes every article it fetches): the
+    digests are made in one set comprehension, laid end to end and read as a
+    ``(n, 8)`` byte array; numpy unpacks it into an ``(n, 64)`` bit matrix
+    whose column sums are the votes.  The result is bit for bit the one of
+    the plain definition (a bit is set when more than half of the distinct
+    shingle hashes have it), so stored hashes stay comparable.
 
     >>> simhash("")
     0
@@ -72,6 +63,10 @@ def simhash(text: str) -> int:
     >>> 0 <= simhash("any text at all") < 2**64
     True
     """
+    # numpy is imported here: the crawl's main process imports this module
+    # for bands() and hamming() only, and must not pay for numpy.
+    import numpy as np
+
     words = _WORD.findall(text.casefold())
     if not words:
         return 0
@@ -80,17 +75,10 @@ def simhash(text: str) -> int:
     else:
         shingles = set(map(" ".join, zip(words, words[1:], words[2:], strict=False)))
     # A set: equal hashes (of distinct shingles, a 2**-64 event) vote once.
-    digests = {_digest(s) for s in shingles}
-    half = len(digests) / 2
-    joined = b"".join(digests)
-    value = 0
-    for k in range(8):  # byte k of each digest: bits 63-8k .. 56-8k of the hash
-        column = joined[k::8]
-        shift = (7 - k) * 8
-        for j in range(8):
-            if column.translate(_BIT_OF[j]).count(1) > half:
-                value |= 1 << (shift + j)
-    return value
+    digests = {_blake2b(s.encode("utf-8"), digest_size=8).digest() for s in shingles}
+    rows = np.frombuffer(b"".join(digests), dtype=np.uint8).reshape(-1, 8)
+    votes = np.unpackbits(rows, axis=1).sum(axis=0)  # big-endian: bit 63 first
+    return int.from_bytes(np.packbits(votes > len(digests) / 2).tobytes(), "big")
 
 
 def hamming(a: int, b: int) -> int:
