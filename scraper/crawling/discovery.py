@@ -32,6 +32,7 @@ from scraper.crawling.sitemaps import (
     SitemapEntry,
     SitemapWalk,
     parse_sitemap,
+    sitemap_urls,
     sitemap_urls_from_robots,
     usual_sitemap_urls,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "parse_feed",
     "parse_sitemap",
     "robots_directives",
+    "sitemap_urls",
     "sitemap_urls_from_robots",
     "usual_sitemap_urls",
 ]

@@ -46,7 +46,7 @@ from scraper.crawling.discovery import (
     parse_feed,
     parse_sitemap,
     robots_directives,
-    sitemap_urls_from_robots,
+    sitemap_urls,
 )
 from scraper.crawling.jobs import Job
 from scraper.crawling.links import FEED_TYPES, RecentCache
@@ -414,21 +414,17 @@ class Crawler:
         sitemaps = list(job.sitemaps)
         origins = sorted({robots_url(u) for u in [*seeds, *job.sitemaps, *job.feeds]})
         slots = HostSlots(dataclasses.replace(self._fetch_cfg, per_host_delay=0.0))
-        small = asyncio.Semaphore(max(1, self._fetch_cfg.concurrency))
         large = asyncio.Semaphore(min(SEED_DOCUMENTS, max(1, self._fetch_cfg.concurrency)))
 
-        async def fetch_all(
-            urls: list[str], limit: asyncio.Semaphore, *, count: bool = True
-        ) -> list[bytes | None]:
+        async def fetch_all(urls: list[str], limit: asyncio.Semaphore) -> list[bytes | None]:
             async def one(url: str) -> bytes | None:
                 async with limit, slots.slot(url):
-                    return await self._fetch_quietly(fetcher, url, count=count)
+                    return await self._fetch_quietly(fetcher, url)
 
             return list(await asyncio.gather(*(one(url) for url in urls)))
 
-        for url, body in zip(origins, await fetch_all(origins, small, count=False), strict=True):
-            if body is not None:
-                sitemaps += sitemap_urls_from_robots(body.decode("utf-8", "replace"), url)
+        for url, lines in zip(origins, await self._robots_sitemaps(fetcher, origins), strict=True):
+            sitemaps += sitemap_urls(lines, url)
         walk = SitemapWalk()
         level = [(url, 0) for url in walk.admit_all(sitemaps)]
         while level and not self._stopping:  # breadth first: one index level at a time
@@ -470,6 +466,24 @@ class Crawler:
             if self._scope.allows(url, depth) and self._budgets.admit(url):
                 found.append(NewURL(url, depth, priority, referrer, source))
         return found
+
+    async def _robots_sitemaps(self, fetcher: Fetcher, origins: list[str]) -> list[tuple[str, ...]]:
+        """The ``Sitemap:`` lines of each origin's robots.txt, read through the
+        fetcher's robots cache: the file the rules come from, downloaded once."""
+        robots = fetcher.robots
+        if robots is None:  # the fetcher is not open: cannot happen inside run()
+            raise RuntimeError("the fetcher has no robots.txt cache")
+        limit = asyncio.Semaphore(max(1, self._fetch_cfg.concurrency))
+
+        async def one(url: str) -> tuple[str, ...]:
+            async with limit:
+                try:
+                    return await robots.sitemaps(url)
+                except FetchError as exc:  # the origin itself is refused (address policy)
+                    logger.info("%s: %s: %s", url, type(exc).__name__, exc)
+                    return ()
+
+        return list(await asyncio.gather(*(one(url) for url in origins)))
 
     async def _fetch_quietly(
         self, fetcher: Fetcher, url: str, *, count: bool = True

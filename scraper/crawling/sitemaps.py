@@ -36,6 +36,7 @@ __all__ = [
     "SitemapEntry",
     "SitemapWalk",
     "parse_sitemap",
+    "sitemap_urls",
     "sitemap_urls_from_robots",
     "usual_sitemap_urls",
 ]
@@ -205,8 +206,17 @@ def sitemap_urls_from_robots(robots_txt: str, base: str | None = None) -> list[s
     ...     "sitemap: /news.xml # daily\\nSITEMAP: https://a.example/s.xml", "https://a.example/robots.txt")
     ['https://a.example/s.xml', 'https://a.example/news.xml']
     """
+    return sitemap_urls(Protego.parse(robots_txt).sitemaps, base)
+
+
+def sitemap_urls(lines: Iterable[str], base: str | None = None) -> list[str]:
+    """``Sitemap:`` values as written (``RobotsCache.sitemaps``), normalised and deduplicated.
+
+    >>> sitemap_urls(["/a.xml", "https://a.example/a.xml", "b.xml"], "https://a.example/robots.txt")
+    ['https://a.example/a.xml', 'https://a.example/b.xml']
+    """
     found: list[str] = []
-    for raw in Protego.parse(robots_txt).sitemaps:
+    for raw in lines:
         url = normalize_url(raw, base)
         if url is not None and url not in found:
             found.append(url)

@@ -190,6 +190,16 @@ class RobotsCache:
         delay = rules.parser.crawl_delay(self._agent)
         return None if delay is None else float(delay)
 
+    async def sitemaps(self, url: str) -> tuple[str, ...]:
+        """The ``Sitemap:`` lines of the robots.txt of ``url``'s origin, as written.
+
+        Why here: a crawl reads them from the file it downloads for the rules
+        anyway, instead of fetching robots.txt a second time.  Empty when the
+        file is missing or unreachable.
+        """
+        rules = await self._rules_for(url)
+        return () if rules.parser is None else tuple(rules.parser.sitemaps)
+
     async def _rules_for(self, url: str) -> _Rules:
         key = robots_url(url)
         cached = self._cached(key)

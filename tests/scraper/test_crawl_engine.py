@@ -50,6 +50,9 @@ def test_small_site_crawled_fully_in_scope_and_politely(site: Site, run, tmp_pat
     expected = ["/news/a1", "/news/a2", "/news/a3", "/sport/s1", "/sport/s2"]
     assert urls == sorted(site.server.url(p) for p in expected)
     assert site.server.hits("/private/secret") == 0  # robots.txt
+    # One download gives both the rules and the Sitemap: line (the sitemap's page is crawled).
+    assert site.server.hits("/robots.txt") == 1
+    assert site.server.url("/news/a3") in urls
     assert site.server.hits("/news/a1") == 1  # the #comments link is the same page
     assert {r["change"] for r in records} == {"new"}
     written = [json.loads(line) for line in out.read_text().splitlines()]
