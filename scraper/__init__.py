@@ -129,11 +129,19 @@ def fetch(url: str, *, config: Config | None = None) -> Page:
 def extract(html: str | bytes, url: str | None = None, *, config: Config | None = None) -> Article:
     """Extract the article of one HTML document (``str``, or ``bytes`` of any charset).
 
+    The document is screened first, as the extraction worker screens it
+    (``extraction/guard.py``): binary data raises :class:`UnsupportedContent`,
+    and absurd nesting and attribute floods, which would hold the parser in
+    one uninterruptible C call for seconds or minutes, are defused.  The rest
+    runs in-process with no deadline: for untrusted pages that must not hang
+    the caller, use :func:`extract_url` or an ``ExtractionPool``.
+
     Raises :class:`NoArticleError` when the page holds no article.
     """
     from scraper.extraction.article import extract_article
+    from scraper.extraction.guard import screen_document
 
-    return extract_article(html, url, config or Config())
+    return extract_article(screen_document(html, url), url, config or Config())
 
 
 def extract_url(url: str, *, config: Config | None = None) -> Article:

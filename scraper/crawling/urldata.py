@@ -17,6 +17,7 @@ __all__ = [
     "MAX_QUERY_PARAMS",
     "MAX_SEGMENT_REPEATS",
     "MAX_URL_LENGTH",
+    "PAGE_NUMBER_PREFIX",
     "SESSION_PARAMS",
     "SESSION_PATH_PARAMS",
     "SESSION_PATH_SEGMENT",
@@ -164,11 +165,20 @@ MAX_QUERY_LENGTH: Final = 512
 #: Parameters in one query string.
 MAX_QUERY_PARAMS: Final = 16
 
+#: Where a listing's page number sits: ``?page=``, ``?paged=`` (WordPress),
+#: ``/page/`` and their translations (German, Spanish/Italian, Polish).
+PAGE_NUMBER_PREFIX: Final = (
+    r"(?:[?&](?:page|pg|paged|pagenum|page_no|seite|pagina|strona)=|/(?:page|seite|pagina|strona)/)"
+)
+
 #: Per-pattern page budgets: ``(name, regex, pages per host)``.  A URL that
 #: matches a pattern is admitted only while fewer than ``pages`` URLs of the
-#: same host matched it before (see ``urls.PageBudgets``).  These patterns are
-#: not wrong by themselves (one month of a calendar is fine), but they are
-#: where endless URL spaces live.  The regexes run on the normalised URL
+#: same host matched it before (see ``urls.PageBudgets``).  A regex with a
+#: named group ``page`` counts per listing instead: per URL with that group
+#: cut out (``/news/page/7/`` and ``/news/page/8/`` are one listing,
+#: ``/sport/page/7/`` another).  These patterns are not wrong by themselves
+#: (one month of a calendar is fine), but they are where endless URL spaces
+#: live.  The regexes run on the normalised URL
 #: (lower-case scheme and host, sorted query), case-insensitively.
 DEFAULT_TRAP_BUDGETS: Final[tuple[tuple[str, str, int], ...]] = (
     # Event calendars: ?month=2087-03, ?date=..., ?tribe-bar-date=... (The Events Calendar).
@@ -201,11 +211,20 @@ DEFAULT_TRAP_BUDGETS: Final[tuple[tuple[str, str, int], ...]] = (
     ),
     # Site search result pages: one per query, without end.
     ("search", r"(?:[?&](?:q|s|query|search|keywords?)=|/search(?:/|\?|$))", 100),
-    # Pagination far past any real archive (?page=100 and up): infinite pagers.
-    # Not "?p=": WordPress permalinks without rewriting are ?p=<post id>.
-    (
-        "deep-pagination",
-        r"(?:[?&](?:page|pg|paged|seite|pagina)=|/(?:page|seite|pagina)/)\d{3,}(?:[&/]|$)",
-        100,
-    ),
+    # Pagination: ?page=N, ?paged=N (WordPress), /page/N/, /seite/N/...  Not
+    # "?p=": WordPress permalinks without rewriting are ?p=<post id>.  Real
+    # listings run long (news sections have hundreds of pages), so the bound
+    # is per listing (the ``page`` group) and high: what it stops is the pager
+    # that never ends (a "next" link on every empty page, ?page=N+1 for
+    # ever), after 1,000 pages.  Those reach 20,000-50,000 items of one
+    # listing (20-50 links a page); a longer one (a huge forum thread, an
+    # archive going back decades) is cut there, and its items are better
+    # found through the sitemaps.  No page-number ceiling: a "last page"
+    # link (?page=48213 on page 1) is a real page, and it spends one page
+    # of the budget like any other.
+    ("pagination", PAGE_NUMBER_PREFIX + r"(?P<page>\d+)(?=[&/?]|$)", 1000),
+    # The same pages counted per host, whatever the listing: a site that
+    # grows a new paginated listing per link (tags, filters, searches under
+    # new names) is bounded too.  Ten sections of 1,000 pages fit.
+    ("pagination-host", PAGE_NUMBER_PREFIX + r"\d+(?=[&/?]|$)", 10_000),
 )

@@ -358,14 +358,16 @@ def _compile(pattern: str, what: str) -> re.Pattern[str]:
 class PatternBudget:
     """At most ``max_pages`` URLs per host may match ``pattern`` (a regex, case-insensitive).
 
-    A pattern of ``""`` matches every URL: a plain per-host page budget.
+    A pattern of ``""`` matches every URL: a plain per-host page budget.  A
+    pattern with a named group ``page`` counts per listing instead of per
+    host: URLs equal but for that group (the page number) share a count.
     """
 
     #: Name used in counts and logs ("calendar-query").
     name: str
     #: Regular expression searched in the normalised URL.
     pattern: str
-    #: URLs per host that may match before further ones are refused.
+    #: URLs per host (or per listing) that may match before further ones are refused.
     max_pages: int
     _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
@@ -377,6 +379,22 @@ class PatternBudget:
     def matches(self, url: str) -> bool:
         """True if ``url`` counts against this budget."""
         return self._regex.search(url) is not None
+
+    def listing(self, url: str) -> str | None:
+        """What ``url`` is counted under: None if it does not match, "" for the whole host.
+
+        >>> pages = PatternBudget("pages", r"/page/(?P<page>\\d+)", 10)
+        >>> pages.listing("https://a.example/news/page/7/"), pages.listing("https://a.example/")
+        ('https://a.example/news/page//', None)
+        >>> PatternBudget("any", "", 10).listing("https://a.example/")
+        ''
+        """
+        match = self._regex.search(url)
+        if match is None:
+            return None
+        if "page" not in self._regex.groupindex or match.start("page") < 0:
+            return ""
+        return url[: match.start("page")] + url[match.end("page") :]
 
 
 #: The default trap budgets (``urldata.DEFAULT_TRAP_BUDGETS``).
@@ -493,21 +511,23 @@ class Scope:
 
 
 class PageBudgets:
-    """Counts URLs per (host, budget) and refuses those past their budget.
+    """Counts URLs per (host, budget, listing) and refuses those past their budget.
 
     The one stateful helper here: one instance per crawl run, fed every URL
     the crawl is about to queue, after ``Scope.allows``.  A budget counts
     distinct URLs: every page of a site links its calendar or its date
     archive again, and those repeats must not spend the budget.  So it
     remembers the URLs it admitted under a budget; their number is bounded
-    by the budgets themselves (at most ``max_pages`` per host and budget).
+    by the budgets themselves (at most ``max_pages`` per host and budget;
+    per-listing budgets are bounded by a per-host one matching the same URLs).
     Counts start at zero each run (a resumed run may queue up to one more
     budget's worth per pattern).
     """
 
     def __init__(self, budgets: Sequence[PatternBudget] = DEFAULT_BUDGETS) -> None:
         self._budgets = tuple(budgets)
-        self._counts: Counter[tuple[str, str]] = Counter()
+        #: Admitted URLs by (host, budget name, listing; "" for per-host budgets).
+        self._counts: Counter[tuple[str, str, str]] = Counter()
         self._admitted: set[str] = set()
         #: URLs refused so far, by budget name (for the crawl summary).
         self.refused: Counter[str] = Counter()
@@ -525,16 +545,20 @@ class PageBudgets:
         """
         if url in self._admitted:
             return True
-        matched = [budget for budget in self._budgets if budget.matches(url)]
+        matched = [
+            (budget, listing)
+            for budget in self._budgets
+            if (listing := budget.listing(url)) is not None
+        ]
         if not matched:
             return True
         host = host_of(url)
-        for budget in matched:
-            if self._counts[(host, budget.name)] >= budget.max_pages:
+        for budget, listing in matched:
+            if self._counts[(host, budget.name, listing)] >= budget.max_pages:
                 self.refused[budget.name] += 1
                 logger.debug("budget %s spent on %s: not queueing %s", budget.name, host, url)
                 return False
-        for budget in matched:
-            self._counts[(host, budget.name)] += 1
+        for budget, listing in matched:
+            self._counts[(host, budget.name, listing)] += 1
         self._admitted.add(url)
         return True

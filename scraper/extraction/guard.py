@@ -29,12 +29,14 @@ builder's main rules (void elements, implied end tags of ``p``/``li``/
 ``style`` and comments, self-closing tags inside SVG and MathML).  It errs
 towards deeper, which costs at most a few removed wrapper tags on a page
 that was absurd anyway.  It runs on bytes in any ASCII-compatible encoding
-(the tags are ASCII) and on ``str``.  Pure, no I/O; the extraction worker
-runs :func:`screen_document` on every document before its task.
+(the tags are ASCII) and on ``str``; UTF-16 and UTF-32 bytes are decoded
+first.  Pure, no I/O; the extraction worker runs :func:`screen_document` on
+every document before its task, and so does ``scraper.extract()``.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections import Counter
 from typing import AnyStr, Final
@@ -51,6 +53,7 @@ __all__ = [
     "defuse_markup",
     "nesting_depth",
     "screen_document",
+    "wide_codec",
 ]
 
 #: Outer levels of a deep chain that are always kept (page layout wrappers).
@@ -75,6 +78,7 @@ _SAMPLE: Final = 16 * 1024
 
 _CONTROL_BYTES: Final = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 _UTF16_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
+_UTF32_BOMS: Final = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
 # A comment start, or the start of a start/end tag and its name.  The tag
 # then runs to the next ">" outside a quoted attribute value (values may hold
@@ -344,6 +348,27 @@ def defuse_markup(document: AnyStr) -> tuple[AnyStr, int]:
     return flat, changed
 
 
+def _utf16_lanes(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when NUL bytes fill one lane of ``sample`` only.
+
+    ASCII characters in UTF-16 without a BOM have a NUL high byte: one byte
+    lane is NUL-heavy, the other almost NUL-free.
+    """
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) / 2
+    if max(even, odd) > 0.3 * half and min(even, odd) < 0.02 * half:
+        return "utf-16-le" if odd > even else "utf-16-be"
+    return None
+
+
+def _sample(document: bytes) -> bytes:
+    """Head, middle and tail of a long document (all of a short one)."""
+    if len(document) <= 3 * _SAMPLE:
+        return document
+    middle = len(document) // 2
+    return document[:_SAMPLE] + document[middle : middle + _SAMPLE] + document[-_SAMPLE:]
+
+
 def binary_share(document: bytes) -> float:
     """The share of C0 control bytes in a sample of ``document`` (0.0 for UTF-16 text).
 
@@ -352,23 +377,43 @@ def binary_share(document: bytes) -> float:
     >>> binary_share("<p>texte</p>".encode("utf-16-le"))  # NUL-heavy, but UTF-16 text
     0.0
     """
-    if len(document) > 3 * _SAMPLE:
-        middle = len(document) // 2
-        sample = document[:_SAMPLE] + document[middle : middle + _SAMPLE] + document[-_SAMPLE:]
-    else:
-        sample = document
+    sample = _sample(document)
     if not sample or sample.startswith(_UTF16_BOMS):
         return 0.0
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if controls < _MIN_CONTROL_BYTES:
         return 0.0
-    # UTF-16 without a BOM: NUL bytes in one lane (the high byte of ASCII
-    # characters), almost none in the other.
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) / 2
-    if max(even, odd) > 0.3 * half and min(even, odd) < 0.02 * half:
+    if _utf16_lanes(sample) is not None:
         return 0.0
     return controls / len(sample)
+
+
+def wide_codec(document: bytes, encoding: str | None = None) -> str | None:
+    """The UTF-16 or UTF-32 codec of ``document``: declared, by BOM, or by NUL lanes; else None.
+
+    Why: in those encodings tags are not runs of ASCII bytes, so the byte
+    scans see no markup at all; such a document is screened decoded.
+
+    >>> wide_codec("<p>x</p>".encode("utf-16")), wide_codec("<p>hello</p>".encode("utf-16-be") * 2)
+    ('utf-16', 'utf-16-be')
+    >>> wide_codec(b"<p>x</p>"), wide_codec(b"<p>x</p>", "UTF_32LE")
+    (None, 'utf-32-le')
+    """
+    if encoding is not None:
+        label = encoding.lower().replace("_", "-")
+        if label.startswith(("utf-16", "utf-32", "utf16", "utf32")):
+            try:
+                return codecs.lookup(label).name
+            except LookupError:
+                return None
+    if document.startswith(_UTF32_BOMS):
+        return "utf-32"
+    if document.startswith(_UTF16_BOMS):
+        return "utf-16"
+    sample = document[:_SAMPLE]
+    if sample.count(0) < _MIN_CONTROL_BYTES:
+        return None
+    return _utf16_lanes(sample)
 
 
 def screen_document(
@@ -377,27 +422,31 @@ def screen_document(
     """The document ready for parsing: binaries refused, absurd nesting and attributes defused.
 
     Raises ``UnsupportedContent`` for binary data.  ``encoding`` is the
-    declared codec of ``bytes``; a UTF-16 or UTF-32 one skips the byte tests.
+    declared codec of ``bytes``.  A UTF-16 or UTF-32 document (declared, or
+    found by its BOM or its NUL bytes) skips the byte tests and is screened
+    decoded: it comes back as ``str`` if defusing changed it, else as it came.
 
     >>> screen_document(b"<p>Hello</p>")
     b'<p>Hello</p>'
     >>> screen_document(bytes(range(256)) * 4, "https://a.example/v.mp4")
     Traceback (most recent call last):
     scraper.errors.UnsupportedContent: https://a.example/v.mp4 is binary data ...
+    >>> deep = ("<div>" * 1000 + "<p>Hi</p>").encode("utf-16")
+    >>> flat = screen_document(deep)
+    >>> type(flat).__name__, nesting_depth(flat) <= MAX_DEPTH
+    ('str', True)
     """
-    if isinstance(document, bytes):
-        wide = encoding is not None and encoding.lower().replace("_", "-").startswith(
-            ("utf-16", "utf-32", "utf16", "utf32")
-        )
-        if wide:
-            return document
-        share = binary_share(document)
-        if share > BINARY_SHARE:
-            raise UnsupportedContent(
-                f"{url or 'the document'} is binary data ({share:.0%} control bytes), not an "
-                "HTML or text document; tidyscrape reads web pages only",
-                url=url,
-            )
-    if isinstance(document, bytes):
+    if isinstance(document, str):
         return defuse_markup(document)[0]
+    wide = wide_codec(document, encoding)
+    if wide is not None:
+        flat, changed = defuse_markup(document.decode(wide, errors="replace"))
+        return flat if changed else document
+    share = binary_share(document)
+    if share > BINARY_SHARE:
+        raise UnsupportedContent(
+            f"{url or 'the document'} is binary data ({share:.0%} control bytes), not an "
+            "HTML or text document; tidyscrape reads web pages only",
+            url=url,
+        )
     return defuse_markup(document)[0]
