@@ -1,0 +1,76 @@
+"""The screen's vectorised first look never lets through what the exact scan would defuse."""
+
+from __future__ import annotations
+
+import importlib
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+guard = importlib.import_module("scraper.extraction.guard")
+tagscan = importlib.import_module("scraper.extraction.tagscan")
+
+NAMES = ["div", "span", "p", "li", "ul", "section", "a", "td", "tr", "table", "em", "svg"]
+VOIDS = ["br", "img", "hr", "input", "meta", "BR"]
+
+
+@st.composite
+def trees(draw: st.DrawFn, depth: int = 0) -> str:
+    """Well-formed markup with omitted end tags and void elements sprinkled in."""
+    if depth > 12 or draw(st.integers(0, 5)) == 0:
+        return draw(st.sampled_from(["text", "", "a < b", *(f"<{v}>" for v in VOIDS)]))
+    name = draw(st.sampled_from(NAMES))
+    upper = draw(st.booleans())
+    children = draw(st.lists(trees(depth + 1), max_size=3))
+    closed = draw(st.integers(0, 5)) > 0
+    tag = name.upper() if upper else name
+    return f"<{tag} class=x>" + "".join(children) + (f"</{tag}>" if closed else "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(trees())
+def test_estimate_is_never_shallower_than_the_exact_scan(markup):
+    data = markup.encode()
+    assert tagscan.depth_estimate(data, guard._UNCOUNTED) >= guard.nesting_depth(data)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(100, 400))
+def test_deep_chains_are_never_tame(levels):
+    data = ("<main>" + "<div>" * levels + "<p>x</p>" + "</div>" * levels).encode()
+    if guard.nesting_depth(data) > guard.MAX_DEPTH:
+        assert not guard._tame(data)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "b=1", '"', "'", "=", " ", "/", "\t", 'c="x y"', "d='q'", "e"]),
+        min_size=200,
+        max_size=900,
+    )
+)
+def test_may_flood_is_an_upper_bound(pieces):
+    body = "".join(pieces).replace(">", "").encode()
+    data = b"<div " + body + b">"
+    start, stop = 4, len(data) - 1
+    attributes = sum(1 for _ in guard._ATTRIBUTE.finditer(data, start, stop))
+    if attributes > guard.MAX_ATTRIBUTES:
+        assert guard._may_flood(data, start, stop)
+
+
+def test_a_flood_is_never_tame():
+    flood = b"<div " + b" ".join(b"a%d" % i for i in range(300)) + b">x</div>"
+    assert not guard._tame(flood)
+    assert guard.defuse_markup(flood) == (b"<div>x</div>", 1)
+
+
+def test_long_values_are_not_floods():
+    path = b'<svg><path d="' + b"M0 0 L1 1 " * 200 + b'"/></svg>'
+    assert guard._tame(path)
+    assert guard.defuse_markup(path) == (path, 0)
+
+
+def test_long_tags_reports_each_tag_start():
+    data = b"<p>x</p></div" + b" " * 600 + b">"
+    assert tagscan.long_tags(data, 512) == [8]
