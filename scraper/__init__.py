@@ -42,6 +42,7 @@ from scraper.errors import (
     StoreLocked,
     TooManyRedirects,
     TruncatedBody,
+    UndecodableContent,
     UnsupportedContent,
 )
 from scraper.models import SCHEMA_VERSION, Article, Page
@@ -84,6 +85,7 @@ __all__ = [
     "StoreLocked",
     "TooManyRedirects",
     "TruncatedBody",
+    "UndecodableContent",
     "UnsupportedContent",
     "__version__",
     "crawl",

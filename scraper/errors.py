@@ -18,6 +18,7 @@ The CLI maps the whole tree to exit codes and, in JSON Lines output, to
     │   ├── HeadersTooLarge       response headers over the header cap
     │   ├── ContentEncodingError  a body that does not decode as its Content-Encoding says
     │   ├── UnsupportedContent    PDF, image or other non-HTML body
+    │   ├── UndecodableContent    text whose character encoding cannot be told (no mojibake)
     │   ├── RobotsDisallowed      robots.txt forbids the URL for our agent
     │   ├── BlockedAddress        the address policy refused the host
     │   └── InvalidURL            a malformed URL, or one over the URL length cap
@@ -56,6 +57,7 @@ __all__ = [
     "StoreLocked",
     "TooManyRedirects",
     "TruncatedBody",
+    "UndecodableContent",
     "UnsupportedContent",
 ]
 
@@ -140,6 +142,29 @@ class ContentEncodingError(FetchError):
 
 class UnsupportedContent(FetchError):
     """The body is not an HTML or text document (PDF, image, archive, binary)."""
+
+
+class UndecodableContent(FetchError):
+    """The body is text, but its character encoding cannot be told with confidence.
+
+    Raised by ``decode_document`` (so by every fetch, and by ``extract`` on
+    bytes) when no charset is declared, or the declared one reads as
+    nonsense, and no legacy encoding reads the text clearly better than
+    another (Polish in ISO-8859-2 or windows-1250, Turkish in windows-1254 or
+    windows-1252...): any choice could be mojibake, and mojibake stored as
+    text is worse than a page recorded as failed.  ``candidates`` names the
+    encodings that came closest, best first.
+
+    A ``FetchError``, beside ``UnsupportedContent``: the body was received but
+    cannot be read as a document, the same for a fetched page and for bytes
+    given to ``extract``; the crawl records it per page and goes on.
+    """
+
+    def __init__(
+        self, message: str, *, url: str | None = None, candidates: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(message, url=url)
+        self.candidates = candidates
 
 
 class RobotsDisallowed(FetchError):

@@ -50,6 +50,7 @@ from scraper.errors import (
     FeedTooLarge,
     NoArticleError,
     ScraperError,
+    UndecodableContent,
     UnsupportedContent,
 )
 from scraper.extraction.guard import screen_document
@@ -103,6 +104,7 @@ _KNOWN_ERRORS: dict[str, type[ScraperError]] = {
     "FeedError": FeedError,
     "FeedTooLarge": FeedTooLarge,
     "UnsupportedContent": UnsupportedContent,
+    "UndecodableContent": UndecodableContent,
 }
 
 _PAGE_SIZE: Final = os.sysconf("SC_PAGE_SIZE")
@@ -334,7 +336,7 @@ class ExtractionPool:
             return reply[1]
         _, name, message = reply
         error = _KNOWN_ERRORS.get(name, ExtractionError)
-        if issubclass(error, UnsupportedContent):
+        if issubclass(error, UnsupportedContent | UndecodableContent):
             raise error(message, url=url)
         raise error(message)
 

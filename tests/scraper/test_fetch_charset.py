@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scraper.errors import UndecodableContent
 from scraper.fetching.charset import decode_document
 from tests.scraper.conftest import FAST
 from tests.servers import html
@@ -140,8 +141,13 @@ def test_empty_and_ascii_default_to_utf8():
     st.binary(max_size=2000),
     st.sampled_from([None, "text/html", "text/html; charset=utf-8", "text/html; charset=x"]),
 )
-def test_never_raises(data, content_type):
-    text, encoding, source = decode_document(data, content_type)
+def test_text_or_the_typed_error_on_any_bytes(data, content_type):
+    """Any bytes: text, or UndecodableContent naming its candidates; nothing else."""
+    try:
+        text, encoding, source = decode_document(data, content_type)
+    except UndecodableContent as exc:
+        assert exc.candidates
+        return
     assert isinstance(text, str)
     codecs.lookup(encoding)
     assert source in {"bom", "header", "meta", "detected", "default"}
