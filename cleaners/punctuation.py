@@ -134,6 +134,8 @@ def fix_doubled_punctuation(text: str) -> str:
 _MISSING_RE = re.compile(
     r"(?P<mark>[,;:!?.])(?<=\w.)(?P<close>[\"”’»)]?)(?=[^\W\d_]|[\"“„«(][^\W\d_])"
 )
+#: Passes of fix_missing_space at most (each adds spaces a previous one enabled).
+_MISSING_PASSES = 4
 _URL_SCHEMES = frozenset(
     [
         "http",
@@ -272,6 +274,15 @@ def fix_missing_space(text: str, lang: str | None = None) -> str:
     >>> fix_missing_space('schwer."Öffentlich, in.A silver, nothing.I, haben;Die :D St.Joseph')
     'schwer. "Öffentlich, in. A silver, nothing. I, haben; Die :D St.Joseph'
     """
-    if not _MISSING_RE.search(text):
-        return text
-    return _MISSING_RE.sub(lambda m: _missing(m, lang), text)
+    # A space added changes what its neighbour sees (",¹:A": once the comma
+    # has its space, "¹" is a word of its own and the colon gets one too), so
+    # the step runs to its own fixed point: the pipeline relies on each step
+    # being idempotent.  Each pass only adds spaces, so few passes are needed.
+    for _ in range(_MISSING_PASSES):
+        if not _MISSING_RE.search(text):
+            return text
+        fixed = _MISSING_RE.sub(lambda m: _missing(m, lang), text)
+        if fixed == text:
+            return text
+        text = fixed
+    return text

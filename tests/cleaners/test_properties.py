@@ -367,3 +367,10 @@ _STEP_FLAGS = (
 
 def test_dangling_words_cover_articles():
     assert ARTICLES_AND_PREPOSITIONS
+
+
+def test_pipeline_is_idempotent_when_one_space_enables_the_next():
+    # Found by hypothesis: the comma's space made "¹" a word of its own, and
+    # only a second pass gave the colon its space.
+    once = clean("0A,¹:AA", None)
+    assert clean(once, None) == once
