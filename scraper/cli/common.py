@@ -150,6 +150,12 @@ def add_fetch_flags(parser: argparse.ArgumentParser) -> None:
         help="let fetches reach this network although it is loopback, private or "
         "link-local (refused by default), e.g. 10.0.0.0/8 (repeatable)",
     )
+    group.add_argument(
+        "--transport",
+        choices=("aiohttp", "httpx"),
+        help="HTTP client under the fetcher: aiohttp (default; HTTP/1.1, less CPU "
+        "per page) or httpx (offers HTTP/2); both apply the address policy",
+    )
 
 
 def _pairs(items: list[str], sep: str, what: str) -> tuple[tuple[str, str], ...]:
@@ -185,6 +191,9 @@ def config_from_flags(args: argparse.Namespace, base: Config | None = None) -> C
         changes["cookies"] = _pairs(args.cookie, "=", "cookie")
     if getattr(args, "allow_network", None):
         changes["allow_networks"] = tuple(args.allow_network)
+    if getattr(args, "transport", None):
+        changes["transport"] = args.transport
+        changes["http2"] = args.transport == "httpx"
     return dataclasses.replace(cfg, fetch=dataclasses.replace(fetch, **changes))  # type: ignore[arg-type]
 
 

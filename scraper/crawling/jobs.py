@@ -34,6 +34,8 @@ _D = TypeVar("_D")
 DEFAULT_STORE = "scraper-crawl.sqlite"
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)?\s*$")
+#: What ``transport`` in [politeness] may name (FetchConfig.transport).
+_TRANSPORTS = ("aiohttp", "httpx")
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800, None: 1}
 
 
@@ -251,6 +253,12 @@ def _fetch_config(reader: _Reader, base: FetchConfig) -> FetchConfig:
         except ConfigError as exc:
             raise reader.fail("allow_networks", str(exc)) from None
         changes["allow_networks"] = allow
+    transport = reader.text("transport")
+    if transport is not None:
+        if transport not in _TRANSPORTS:
+            raise reader.fail("transport", f"must be one of {', '.join(_TRANSPORTS)}")
+        changes["transport"] = transport
+        changes["http2"] = transport == "httpx"
     reader.check_unknown()
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 

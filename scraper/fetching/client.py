@@ -8,7 +8,8 @@ Usage::
 One fetch is: for each redirect hop, check the scheme, the URL's length and
 robots.txt, send the request (retried on timeouts, connection errors, 429 and
 5xx, within the host's retry budget) through a transport that connects only
-to addresses the address policy allows, and either follow the ``Location``
+to addresses the address policy allows (httpx's own, or aiohttp's with
+``FetchConfig.transport="aiohttp"``), and either follow the ``Location``
 or stream the raw body through our own bounded decompression under the size
 cap, gate its type and decode its characters.  All of it -- resolving,
 connecting, waiting for headers, reading, redirects and the waits between
@@ -20,7 +21,8 @@ redirects): the page that carries one is the page returned, so there is no
 meta-refresh loop to detect.
 
 httpx errors are mapped to the :mod:`scraper.errors` tree here, at the
-boundary; nothing httpx-specific escapes.
+boundary; nothing httpx-specific escapes (the aiohttp transport turns
+aiohttp's errors into httpx's first).
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ import httpx
 from scraper.config import FetchConfig
 from scraper.errors import (
     BodyTooLarge,
+    ConfigError,
     DeadlineExceeded,
     FetchError,
     HeadersTooLarge,
@@ -78,7 +81,7 @@ from scraper.fetching.retry import (
     retryable_status,
 )
 from scraper.fetching.robots import RobotsCache
-from scraper.fetching.transport import GuardedTransport, environment_proxies
+from scraper.fetching.transport import AddressGuarded, GuardedTransport, environment_proxies
 from scraper.models import Page
 
 __all__ = ["AddressPolicy", "Fetcher"]
@@ -124,14 +127,20 @@ class Fetcher:
     metadata... addresses); it raises :class:`BlockedAddress` to refuse.
     ``resolver`` turns host names into addresses (default: the system's).
 
-    ``transport`` replaces the default :class:`GuardedTransport`.  A
-    GuardedTransport you build yourself enforces the policy and resolver it
-    was built with.  Any other transport (httpx-aiohttp...) connects on its
-    own, so the fetcher checks each hop itself: the host's resolved
-    addresses before the request, the connected address once known -- and a
-    transport that does not report it (``network_stream`` extension) fails
-    closed with BlockedAddress.  See HopGuard.  Environment proxies are only
-    used with the default transport.
+    ``transport`` replaces the transport ``config.transport`` names (a
+    :class:`GuardedTransport`, or a
+    :class:`~scraper.fetching.aiohttp_transport.GuardedAiohttpTransport`
+    for "aiohttp").  One of those you build yourself enforces the policy and
+    resolver it was built with.  Any other transport (httpx-aiohttp's...)
+    connects on its own, so the fetcher checks each hop itself: the host's
+    resolved addresses before the request, the connected address once known
+    -- and a transport that does not report it (``network_stream``
+    extension) fails closed with BlockedAddress.  See HopGuard.  Environment
+    proxies are only used without a ``transport``; they are reached through
+    a GuardedTransport whichever ``config.transport`` is.
+
+    Raises ConfigError for a bad ``config.allow_networks`` or
+    ``config.transport`` (or "aiohttp" when aiohttp is not installed).
 
     The constructor does no I/O: the client is made on ``__aenter__`` and
     closed on ``__aexit__``.  One Fetcher may run many fetches concurrently.
@@ -157,10 +166,11 @@ class Fetcher:
         if resolver is None:
             resolver = self._own_resolver = SystemResolver()
         self._resolver: Resolver = resolver
+        _check_transport(config)
         self._transport = transport
-        # Hops through a transport we did not build are guarded by HopGuard.
+        # Hops through a transport that does not guard its connections are guarded by HopGuard.
         self._hop_policy = (
-            None if transport is None or isinstance(transport, GuardedTransport) else self._policy
+            None if transport is None or isinstance(transport, AddressGuarded) else self._policy
         )
         self._budget = RetryBudget(config)
         self._client: httpx.AsyncClient | None = None
@@ -211,11 +221,10 @@ class Fetcher:
         transport = self._transport
         mounts: dict[str, httpx.AsyncBaseTransport | None] = {}
         if transport is None:
-            transport = GuardedTransport(
-                cfg, policy=self._policy, resolver=self._resolver, limits=limits
-            )
+            transport = self._guarded(limits)
             # httpx mounts environment proxies only without a custom transport,
-            # and ours is one: mount them ourselves, guarded the same way.
+            # and ours is one: mount them ourselves, guarded the same way
+            # (by httpx's transport: aiohttp's never goes through a proxy).
             for pattern, proxy in (environment_proxies() if cfg.trust_env else {}).items():
                 mounts[pattern] = None if proxy is None else self._proxied(proxy, limits)
         return httpx.AsyncClient(
@@ -235,6 +244,17 @@ class Fetcher:
             transport=transport,
             mounts=mounts,
         )
+
+    def _guarded(self, limits: httpx.Limits) -> httpx.AsyncBaseTransport:
+        """The self-guarding transport ``config.transport`` names."""
+        cfg = self._config
+        if cfg.transport == "aiohttp":
+            from scraper.fetching.aiohttp_transport import GuardedAiohttpTransport
+
+            return GuardedAiohttpTransport(
+                cfg, policy=self._policy, resolver=self._resolver, limits=limits
+            )
+        return GuardedTransport(cfg, policy=self._policy, resolver=self._resolver, limits=limits)
 
     def _proxied(self, proxy: str, limits: httpx.Limits) -> GuardedTransport:
         return GuardedTransport(
@@ -315,7 +335,9 @@ class Fetcher:
             current = target
             method = redirect_method(method, hop.status)
 
-        text, encoding, source = decode_document(hop.content, hop.headers.get("content-type"))
+        text, encoding, source = decode_document(
+            hop.content, hop.headers.get("content-type"), url=current
+        )
         return Page(
             url=url,
             final_url=current,
@@ -475,6 +497,29 @@ async def _read_capped(response: httpx.Response, url: str, cap: int, codings: li
             # header, padding), not cut by the network.
             raise
         raise Retryable(exc, "truncated") from exc  # cut mid-body: as retryable as a reset
+
+
+def _check_transport(config: FetchConfig) -> None:
+    """Raise ConfigError unless ``config.transport`` names a transport we can build."""
+    if config.transport == "httpx":
+        return
+    if config.transport != "aiohttp":
+        raise ConfigError(
+            f"unknown transport {config.transport!r} (FetchConfig.transport): "
+            "give 'httpx' or 'aiohttp'"
+        )
+    if config.http2:
+        raise ConfigError(
+            "HTTP/2 (FetchConfig.http2) needs the httpx transport; the aiohttp "
+            "transport speaks HTTP/1.1 only: set transport='httpx' to offer HTTP/2"
+        )
+    try:
+        import scraper.fetching.aiohttp_transport  # noqa: F401 (only: can it be imported?)
+    except ImportError as exc:
+        raise ConfigError(
+            f"the aiohttp transport needs the aiohttp package ({exc}); install it "
+            "(pip install aiohttp) or use FetchConfig.transport='httpx'"
+        ) from exc
 
 
 def _too_large(url: str, cap: int, detail: str) -> BodyTooLarge:

@@ -25,6 +25,12 @@ the lookup.
 Replacing the pool relies on ``AsyncHTTPTransport._pool``, the one private
 attribute of httpx we touch (httpx < 1 is pinned); the hostile tests fail if
 it stops working.
+
+``FetchConfig.transport="aiohttp"`` selects the other guarded transport
+(aiohttp_transport.py), which applies :func:`allowed_addresses` in aiohttp's
+resolver; both carry the :class:`AddressGuarded` marker, which tells the
+fetcher that it need not guard their hops itself.  Proxied requests use
+GuardedTransport with either.
 """
 
 from __future__ import annotations
@@ -48,7 +54,14 @@ from scraper.fetching.addresses import (
 )
 from scraper.fetching.redirects import AddressPolicy
 
-__all__ = ["GuardedBackend", "GuardedTransport", "environment_proxies", "policy_allows_all"]
+__all__ = [
+    "AddressGuarded",
+    "GuardedBackend",
+    "GuardedTransport",
+    "allowed_addresses",
+    "environment_proxies",
+    "policy_allows_all",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +73,39 @@ SocketOptions = Iterable[httpcore.SOCKET_OPTION] | None
 def policy_allows_all(policy: AddressPolicy) -> bool:
     """Whether ``policy`` lets every address through (then nothing needs resolving)."""
     return isinstance(policy, NetworkPolicy) and policy.allows_all
+
+
+def allowed_addresses(policy: AddressPolicy, host: str, addresses: Iterable[str]) -> list[str]:
+    """The addresses of ``host`` that ``policy`` allows, in order.
+
+    Raises the first refusal when none is allowed; the refused ones are
+    otherwise skipped (a name with one public and one private address is
+    reached at the public one only).
+    """
+    allowed: list[str] = []
+    refused: list[BlockedAddress] = []
+    for address in addresses:
+        try:
+            policy(host, address)
+        except BlockedAddress as exc:
+            refused.append(exc)
+            continue
+        allowed.append(address)
+    if not allowed:
+        if refused:
+            raise refused[0]
+        raise BlockedAddress(f"{host} resolves to no address to check", url=None)
+    if refused:
+        logger.info("%s: skipped %d refused address(es)", host, len(refused))
+    return allowed
+
+
+class AddressGuarded:
+    """Marker: a transport that applies the address policy to every connection itself.
+
+    The fetcher guards the hops of any other transport with HopGuard; one
+    marked this way (GuardedTransport, GuardedAiohttpTransport) needs no help.
+    """
 
 
 class GuardedBackend(httpcore.AsyncNetworkBackend):
@@ -96,19 +142,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             raise httpcore.ConnectTimeout(f"resolving {host} timed out") from exc
         except OSError as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
-        allowed: list[str] = []
-        refused: list[BlockedAddress] = []
-        for address in addresses:
-            try:
-                self._policy(host, address)
-            except BlockedAddress as exc:
-                refused.append(exc)
-                continue
-            allowed.append(address)
-        if not allowed:
-            raise refused[0]
-        if refused:
-            logger.info("%s: skipped %d refused address(es)", host, len(refused))
+        allowed = allowed_addresses(self._policy, host, addresses)
         failure: httpcore.ConnectError | httpcore.ConnectTimeout | None = None
         for address in allowed:
             try:
@@ -136,7 +170,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-class GuardedTransport(httpx.AsyncHTTPTransport):
+class GuardedTransport(httpx.AsyncHTTPTransport, AddressGuarded):
     """httpx's transport with the address policy applied to every connection.
 
     Direct connections go through :class:`GuardedBackend`.  With ``proxy``,

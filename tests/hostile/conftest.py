@@ -1,16 +1,21 @@
 """Fixtures for the hostile-web tests: the hostile server, the canary, a safe fetch.
 
+* Every test runs twice, once per transport (``FetchConfig.transport``:
+  "httpx", "aiohttp"): the autouse fixture ``transport_kind`` sets it on
+  ``FAST``, so every config the tests derive from FAST (``fetch``,
+  ``guarded``, ``Fetcher(FAST)``) uses the transport under test.
 * ``hostile``: a HostileServer on 127.0.0.1 serving the route table of
   ``cases.py`` (tests add their own routes); ``other``: a second origin.
 * ``canary``: a server on 127.0.0.2 standing for an internal service.  It is
   never allowed by the tests' network policy, and the autouse fixture
   ``canary_untouched`` fails any test during which it accepted a connection.
 * ``fetch(url, ...)``: one fetch with FAST settings (deadline <= 2 s, no
-  politeness delay) allowing 127.0.0.1/32 only.  It goes through a
-  GuardedTransport whose sockets are opened by ``net`` (a RecordingBackend):
-  every connection attempt is recorded, and one to an address outside
-  127.0.0.1-127.0.0.2 is refused by the test itself, so even a broken
-  policy cannot send a packet off the loopback interface.
+  politeness delay) allowing 127.0.0.1/32 only.  It goes through the
+  guarded transport of the kind under test (``guarded``) whose sockets are
+  opened by ``net`` (a RecordingBackend: httpcore's network backend, and
+  aiohttp's socket factory): every connection attempt is recorded, and one
+  to an address outside 127.0.0.1-127.0.0.2 is refused by the test itself,
+  so even a broken policy cannot send a packet off the loopback interface.
 * ``FakeResolver``: names resolve where a test says (``inward.test`` ->
   127.0.0.2), no DNS traffic.
 """
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import socket
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -28,6 +34,7 @@ import pytest
 
 from scraper.config import FetchConfig
 from scraper.fetching.addresses import NetworkPolicy
+from scraper.fetching.aiohttp_transport import GuardedAiohttpTransport
 from scraper.fetching.client import Fetcher
 from scraper.fetching.transport import GuardedTransport
 from scraper.models import Page
@@ -51,6 +58,9 @@ FAST = FetchConfig(
 
 #: Addresses a test connection may really go to (the hostile servers and the canary).
 _LOOPBACK_OK = frozenset({"127.0.0.1", "127.0.0.2"})
+
+#: The transports every hostile test runs on (FetchConfig.transport).
+TRANSPORTS = ("httpx", "aiohttp")
 
 
 class FakeResolver:
@@ -76,7 +86,11 @@ class FakeResolver:
 
 
 class RecordingBackend(httpcore.AsyncNetworkBackend):
-    """Opens real sockets to 127.0.0.1/127.0.0.2 only, and records every attempt."""
+    """Opens real sockets to 127.0.0.1/127.0.0.2 only, and records every attempt.
+
+    httpcore connects through it (``connect_tcp``), aiohttp makes its
+    sockets with it (``socket_factory``): one record for both transports.
+    """
 
     def __init__(self) -> None:
         self.attempts: list[tuple[str, int]] = []
@@ -105,9 +119,34 @@ class RecordingBackend(httpcore.AsyncNetworkBackend):
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
 
+    def socket_factory(self, addr_info: tuple[Any, ...]) -> socket.socket:
+        """aiohttp's socket factory: the socket of one connection attempt, recorded first."""
+        family, kind, proto, _name, address = addr_info
+        host, port = str(address[0]), int(address[1])
+        self.attempts.append((host, port))
+        if host not in _LOOPBACK_OK:
+            raise AssertionError(f"the test tried to open a socket to {host}:{port}")
+        return socket.socket(family, kind, proto)
+
     @property
     def hosts(self) -> list[str]:
         return [host for host, _port in self.attempts]
+
+
+@pytest.fixture(autouse=True, params=TRANSPORTS)
+def transport_kind(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The transport under test, set on FAST for the length of the test.
+
+    FAST is a frozen constant the test modules import by name: it is changed
+    in place (and restored), so that every config made from it follows.
+    """
+    kind = request.param
+    before = FAST.transport
+    object.__setattr__(FAST, "transport", kind)  # FAST is frozen: set it the way its __init__ does
+    try:
+        yield kind
+    finally:
+        object.__setattr__(FAST, "transport", before)
 
 
 @pytest.fixture(scope="session")
@@ -154,14 +193,15 @@ def net() -> RecordingBackend:
 
 def guarded(
     config: FetchConfig, net: RecordingBackend, resolver: Any = None, policy: Any = None
-) -> GuardedTransport:
-    """The default transport, with the test's recording backend opening the sockets."""
-    return GuardedTransport(
-        config,
-        policy=policy if policy is not None else NetworkPolicy.from_config(config),
-        resolver=resolver if resolver is not None else FakeResolver({}),
-        network_backend=net,
-    )
+) -> GuardedTransport | GuardedAiohttpTransport:
+    """The guarded transport ``config.transport`` names, opening its sockets through ``net``."""
+    policy = policy if policy is not None else NetworkPolicy.from_config(config)
+    resolver = resolver if resolver is not None else FakeResolver({})
+    if config.transport == "aiohttp":
+        return GuardedAiohttpTransport(
+            config, policy=policy, resolver=resolver, socket_factory=net.socket_factory
+        )
+    return GuardedTransport(config, policy=policy, resolver=resolver, network_backend=net)
 
 
 @pytest.fixture

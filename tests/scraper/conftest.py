@@ -67,13 +67,17 @@ def fetch(fast_config: FetchConfig) -> FetchFn:
     """Fetch one URL with a fresh Fetcher: ``fetch(url, config=None, **fetcher_kwargs)``.
 
     Keyword arguments that are FetchConfig fields vary the config; the others
-    (``robots``, ``address_policy``) go to the Fetcher.
+    (``robots``, ``address_policy``) go to the Fetcher.  ``transport`` is
+    both: a name ("httpx") sets the config's, an object goes to the Fetcher.
     """
     fields = {f.name for f in dataclasses.fields(FetchConfig)}
 
+    def is_field(key: str, value: object) -> bool:
+        return key in fields and (key != "transport" or isinstance(value, str))
+
     def run(url: str, config: FetchConfig | None = None, **kwargs: Any) -> Page:
-        changes = {k: v for k, v in kwargs.items() if k in fields}
-        injected = {k: v for k, v in kwargs.items() if k not in fields}
+        changes = {k: v for k, v in kwargs.items() if is_field(k, v)}
+        injected = {k: v for k, v in kwargs.items() if not is_field(k, v)}
         cfg = dataclasses.replace(config or fast_config, **changes)
 
         async def go() -> Page:

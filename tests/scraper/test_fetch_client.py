@@ -330,15 +330,24 @@ def test_same_origin_redirect_keeps_credentials(server, fetch):
 # -- address policy -----------------------------------------------------------------------
 
 
-def test_address_policy_is_called_before_each_new_connection(server, other_server, fetch):
+@pytest.mark.parametrize(("transport", "checks"), [("httpx", 2), ("aiohttp", 5)])
+def test_address_policy_is_called_before_each_new_connection(
+    server, other_server, fetch, transport, checks
+):
     server.route("/a", redirect("/b"))
     server.route("/b", redirect(other_server.url("/c")))
     other_server.route("/c", html("ok"))
     calls: list[tuple[str, str | None]] = []
-    fetch(server.url("/a"), address_policy=lambda host, ip: calls.append((host, ip)))
-    # One connection per origin (robots.txt, /a and /b share the first one),
-    # each checked with the address about to be connected to.
-    assert calls == [("127.0.0.1", "127.0.0.1")] * 2
+    fetch(
+        server.url("/a"),
+        address_policy=lambda host, ip: calls.append((host, ip)),
+        transport=transport,
+    )
+    # httpx: one check per new connection, one per origin (robots.txt, /a and
+    # /b share the first one).  aiohttp: a literal host is checked before every
+    # request (robots.txt, /a, /b; robots.txt and /c on the other origin).
+    # Always with the address about to be connected to.
+    assert calls == [("127.0.0.1", "127.0.0.1")] * checks
 
 
 def test_address_policy_blocks_a_new_connection_before_sending(server, other_server, fetch):
