@@ -225,8 +225,8 @@ class ExtractionPool:
         self._config = config
         self._task = task
         self._memory_limit = config.extract.max_memory if memory_limit == "config" else memory_limit
-        #: The highest peak resident memory (bytes) seen in a worker of this pool.
-        self.peak_rss = 0
+        # The highest peak resident memory (bytes) of the workers already gone.
+        self._gone_peak = 0
         self._size = max(1, processes)
         self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
         self._all: list[_Worker] = []
@@ -282,11 +282,26 @@ class ExtractionPool:
             raise ExtractionError("the extraction pool is closed")
         return worker
 
+    @property
+    def peak_rss(self) -> int:
+        """The highest peak resident memory (bytes) of any worker of this pool so far.
+
+        Read from the kernel's per-process high-water mark (VmHWM) when asked,
+        not after every page: a live worker's mark already holds its past.
+        """
+        with self._lock:
+            workers = list(self._all)
+            peak = self._gone_peak
+        for worker in workers:
+            peak = max(peak, _peak_resident(worker.process.pid) or 0)
+        return peak
+
     def _note_peak(self, worker: _Worker) -> None:
+        """Keep the peak of a worker about to go (its /proc entry goes with it)."""
         peak = _peak_resident(worker.process.pid)
         if peak is not None:
             with self._lock:
-                self.peak_rss = max(self.peak_rss, peak)
+                self._gone_peak = max(self._gone_peak, peak)
 
     def _discard(self, worker: _Worker) -> None:
         self._note_peak(worker)
@@ -324,7 +339,6 @@ class ExtractionPool:
             raise ExtractionError(
                 f"the extraction worker died (exit code {code}); its stderr says why"
             ) from exc
-        self._note_peak(worker)
         limit, resident = self._memory_limit, _resident(worker.process.pid)
         if limit is not None and resident is not None and resident > limit:
             # It finished, but holds more than it may keep: start afresh.
@@ -382,6 +396,7 @@ class ExtractionPool:
             workers = list(self._all)
             self._all.clear()
         for worker in workers:
+            self._note_peak(worker)
             try:
                 worker.conn.send(None)
             except (BrokenPipeError, OSError):
