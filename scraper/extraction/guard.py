@@ -40,13 +40,15 @@ that clears them in a fraction of that, trusted only far below the limits.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
+import sys
 from collections import Counter
 from typing import AnyStr, Final
 
 from scraper.errors import UnsupportedContent
-from scraper.extraction.tagscan import depth_estimate, long_tags
+from scraper.extraction.tagscan import Tags
 
 __all__ = [
     "BINARY_SHARE",
@@ -102,12 +104,14 @@ _ATTRIBUTE: Final = re.compile(
 _SEPARATORS: Final = (b" ", b"\t", b"\n", b"\r", b"\f", b"/", b'"', b"'", b"=")
 #: A tag shorter than this cannot hold MAX_ATTRIBUTES attributes: not counted.
 _COUNT_ABOVE: Final = 2 * MAX_ATTRIBUTES
-#: A depth estimate (``tagscan.depth_estimate``) at or under this skips the
-#: exact scan: well under MAX_DEPTH, so that the end tags the estimate
-#: counts and the parser would not (a few stray ``</div>``, markup in a
-#: script's strings) cannot hide a chain deep enough to matter.  About one
-#: benchmark page in twenty is above it and is scanned exactly.
-ESTIMATE_TRUSTED: Final = 96
+#: A depth estimate (``tagscan.Tags.depth_estimate``) at or under this skips the
+#: exact scan.  The estimate errs deeper on real pages, and the end tags it
+#: counts that the parser would not (a few stray ``</div>``, markup in a
+#: script's strings) can only hide a chain a little deeper than MAX_DEPTH,
+#: which is itself far under what harms a parser (libxml2 drops what is
+#: deeper than 256 levels; lexbor slows down past thousands).  About one
+#: benchmark page in forty is above it and is scanned exactly.
+ESTIMATE_TRUSTED: Final = MAX_DEPTH
 
 # fmt: off
 #: Elements with no content and no end tag.
@@ -119,6 +123,10 @@ _VOID: Final = frozenset({
 _RAW_TEXT: Final = frozenset({
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
 })
+#: The start of a raw-text element, in a lower-cased document.
+_RAW_TEXT_OPEN: Final = re.compile(
+    rb"<(" + b"|".join(sorted(n.encode("ascii") for n in _RAW_TEXT)) + rb")[\t\n\f\r />]"
+)
 #: Elements the tree builder never nests: one of each per document.
 _ROOTS: Final = frozenset({"html", "head", "body"})
 #: Start tags that close an open ``p`` (the HTML tree builder's list, abridged).
@@ -305,12 +313,21 @@ def _tame(data: bytes) -> bool:
     See :mod:`scraper.extraction.tagscan` for the estimate and what it cannot
     see.  Tags longer than a flood's minimum are checked exactly, within a
     budget of bytes read (twice the document): past it the exact scan is
-    cheaper, and this check stays linear in the document's size.
+    cheaper, and this check stays linear in the document's size.  What only
+    looks like a long tag inside raw text (``i<n`` in a script) is skipped,
+    as the exact scan skips it.
     """
-    if depth_estimate(data, _UNCOUNTED) > ESTIMATE_TRUSTED:
+    tags = Tags(data)
+    if tags.depth_estimate(_UNCOUNTED) > ESTIMATE_TRUSTED:
         return False
+    long = tags.long_tags(_COUNT_ABOVE)
+    if not long:
+        return True
+    raw = _raw_text_spans(data.lower())
     budget = 2 * len(data)
-    for start in long_tags(data, _COUNT_ABOVE):
+    for start in long:
+        if _within(raw, start):
+            continue
         match = _TOKEN.match(data, start)
         if match is None or match.group(1):  # a comment, not a tag
             continue
@@ -337,6 +354,31 @@ def _may_flood(data: bytes, start: int, stop: int) -> bool:
     tag = data[start:stop]
     separators = sum(tag.count(byte) for byte in _SEPARATORS)
     return separators + 1 > MAX_ATTRIBUTES
+
+
+def _raw_text_spans(lowered: bytes) -> list[tuple[int, int]]:
+    """``(start, end)`` of each raw-text element, from its start tag to its end tag.
+
+    Found by plain search (a ``<script`` inside an attribute value counts
+    too: the spans may be too many, which only skips more long tags).
+    ``lowered`` is the document in ASCII lower case.
+    """
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (opened := _RAW_TEXT_OPEN.search(lowered, pos)) is not None:
+        end = lowered.find(b"</" + opened.group(1), opened.end())
+        if end < 0:
+            spans.append((opened.start(), len(lowered)))
+            break
+        spans.append((opened.start(), end))
+        pos = end
+    return spans
+
+
+def _within(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Whether ``pos`` lies inside one of the sorted, disjoint ``spans``."""
+    at = bisect.bisect_right(spans, (pos, sys.maxsize)) - 1
+    return at >= 0 and spans[at][0] < pos < spans[at][1]
 
 
 def _as_bytes(document: str | bytes) -> bytes:

@@ -31,7 +31,7 @@ def trees(draw: st.DrawFn, depth: int = 0) -> str:
 @given(trees())
 def test_estimate_is_never_shallower_than_the_exact_scan(markup):
     data = markup.encode()
-    assert tagscan.depth_estimate(data, guard._UNCOUNTED) >= guard.nesting_depth(data)
+    assert tagscan.Tags(data).depth_estimate(guard._UNCOUNTED) >= guard.nesting_depth(data)
 
 
 @settings(max_examples=30, deadline=None)
@@ -73,4 +73,16 @@ def test_long_values_are_not_floods():
 
 def test_long_tags_reports_each_tag_start():
     data = b"<p>x</p></div" + b" " * 600 + b">"
-    assert tagscan.long_tags(data, 512) == [8]
+    assert tagscan.Tags(data).long_tags(512) == [8]
+
+
+def test_script_code_that_looks_like_a_long_tag_is_tame():
+    loop = "for (i = 0; i<n; i++) { " + "a = b + c; " * 300 + "}"
+    page = f"<html><body><p>Text</p><script>{loop}</script><p>More</p></body></html>".encode()
+    assert guard._tame(page)
+
+
+def test_a_flood_after_a_script_is_not_tame():
+    flood = b"<div " + b" ".join(b"a%d" % i for i in range(300)) + b">x</div>"
+    page = b"<script>var x = 1;</script>" + flood
+    assert not guard._tame(page)
