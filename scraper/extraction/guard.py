@@ -105,12 +105,13 @@ _SEPARATORS: Final = (b" ", b"\t", b"\n", b"\r", b"\f", b"/", b'"', b"'", b"=")
 #: A tag shorter than this cannot hold MAX_ATTRIBUTES attributes: not counted.
 _COUNT_ABOVE: Final = 2 * MAX_ATTRIBUTES
 #: A depth estimate (``tagscan.Tags.depth_estimate``) at or under this skips the
-#: exact scan.  The estimate errs deeper on real pages, and the end tags it
-#: counts that the parser would not (a few stray ``</div>``, markup in a
-#: script's strings) can only hide a chain a little deeper than MAX_DEPTH,
-#: which is itself far under what harms a parser (libxml2 drops what is
-#: deeper than 256 levels; lexbor slows down past thousands).  About one
-#: benchmark page in forty is above it and is scanned exactly.
+#: exact scan.  The estimate is never shallower than the exact scan when the
+#: tags it counts are real, and on real pages it errs deeper; what it can be
+#: fooled by (end tags of open elements written inside comments, scripts or
+#: attribute values) is built, not found, and is left to the worker's
+#: deadline.  MAX_DEPTH is itself far under what harms a parser (libxml2
+#: drops what is deeper than 256 levels; lexbor slows down past thousands).
+#: About one benchmark page in forty is above it and is scanned exactly.
 ESTIMATE_TRUSTED: Final = MAX_DEPTH
 
 # fmt: off
@@ -315,15 +316,18 @@ def _tame(data: bytes) -> bool:
     budget of bytes read (twice the document): past it the exact scan is
     cheaper, and this check stays linear in the document's size.  What only
     looks like a long tag inside raw text (``i<n`` in a script) is skipped,
-    as the exact scan skips it.
+    as the exact scan skips raw text (see :func:`_raw_text_spans` for which
+    spans are trusted).
     """
     tags = Tags(data)
-    if tags.depth_estimate(_UNCOUNTED) > ESTIMATE_TRUSTED:
+    if tags.too_many or tags.depth_estimate(_UNCOUNTED) > ESTIMATE_TRUSTED:
         return False
     long = tags.long_tags(_COUNT_ABOVE)
     if not long:
         return True
-    raw = _raw_text_spans(data.lower())
+    raw = _raw_text_spans(data, data.lower())
+    if raw is None:
+        return False
     budget = 2 * len(data)
     for start in long:
         if _within(raw, start):
@@ -356,23 +360,52 @@ def _may_flood(data: bytes, start: int, stop: int) -> bool:
     return separators + 1 > MAX_ATTRIBUTES
 
 
-def _raw_text_spans(lowered: bytes) -> list[tuple[int, int]]:
+def _raw_text_spans(data: bytes, lowered: bytes) -> list[tuple[int, int]] | None:
     """``(start, end)`` of each raw-text element, from its start tag to its end tag.
 
-    Found by plain search (a ``<script`` inside an attribute value counts
-    too: the spans may be too many, which only skips more long tags).
-    ``lowered`` is the document in ASCII lower case.
+    Only spans that can be trusted to be raw text, since every long tag in
+    them is skipped: the start tag must stand outside the tag or comment
+    before it (not ``<p title="<script>">``) and the element must have an end
+    tag.  ``lowered`` is ``data`` in ASCII lower case.  None when telling
+    would read more than twice the document (many openers inside one long
+    tag): then the exact scan is cheaper.
     """
     spans: list[tuple[int, int]] = []
+    budget = 2 * len(data)
+    # The next end tag of each name, found once and reused while it lies
+    # ahead: many openers before one end tag must not each search for it.
+    closers: dict[bytes, int] = {}
     pos = 0
     while (opened := _RAW_TEXT_OPEN.search(lowered, pos)) is not None:
-        end = lowered.find(b"</" + opened.group(1), opened.end())
+        name = opened.group(1)
+        end = closers.get(name, -1)
+        if end < opened.end():
+            end = closers[name] = lowered.find(b"</" + name, opened.end())
         if end < 0:
-            spans.append((opened.start(), len(lowered)))
             break
+        inside, read = _inside_markup(data, opened.start())
+        budget -= read
+        if budget < 0:
+            return None
+        if inside:
+            pos = opened.end()
+            continue
         spans.append((opened.start(), end))
         pos = end
     return spans
+
+
+def _inside_markup(data: bytes, pos: int) -> tuple[bool, int]:
+    """Whether ``pos`` falls inside the tag or comment that starts at the ``<``
+    before it, and how many bytes telling read."""
+    before = data.rfind(b"<", 0, pos)
+    match = _TOKEN.match(data, before) if before >= 0 else None
+    if match is None:
+        return False, pos - before  # text such as "a < b", or nothing before
+    comment = match.group(1)
+    end = data.find(b"-->", match.end()) if comment else _tag_end(data, match.end())
+    stop = len(data) if end < 0 else end
+    return end < 0 or end > pos, stop - before
 
 
 def _within(spans: list[tuple[int, int]], pos: int) -> bool:

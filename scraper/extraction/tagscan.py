@@ -6,21 +6,24 @@ a time in Python: about 3 ms on a 170 KB news page, as much as a fifth of
 the extraction itself, spent on every page for the rare hostile one.  This
 module answers the common case with numpy in a fraction of that:
 
-* :meth:`Tags.depth_estimate` counts every ``<name`` of a non-void element as an
-  opening and every ``</name`` as the closing of an open element, clamped at
-  zero.  On real pages it errs towards deeper than the exact scan (tags in
-  scripts and comments count, omitted end tags leave elements open): on the
-  781 pages of the extraction benchmarks it never came out lower, and its
-  median is 19 levels.
-* :meth:`Tags.long_tags` lists the tags that run for more than ``min_length``
-  bytes up to the next ``>``, the only ones that can hold an attribute flood.
+* :meth:`Tags.depth_estimate` counts, name by name, every ``<name`` of a
+  non-void element as an opening and every ``</name`` as the closing of an
+  open element of that name (an end tag with none open closes nothing), and
+  adds the names up.  When every tag it counts is a real one, that is never
+  shallower than the tree builder's nesting: implied end tags only close
+  more.  On real pages it errs deeper (tags in scripts and comments count,
+  omitted end tags leave elements open): on the 781 pages of the extraction
+  benchmarks it never came out lower, and its median is 19 levels.
+* :meth:`Tags.long_tags` lists the tags that may hold an attribute flood:
+  those running more than ``min_length`` bytes to the next ``>``, and those
+  whose span to it holds an odd number of quotes (a ``>`` in a quoted value
+  does not end a tag).
 
-What it cannot see: end tags that the parser ignores (inside comments,
-scripts or attribute values, or of elements never opened) lower the
-estimate, and a document built to exploit that could pass as shallow.  The
-guard therefore trusts it only far below its limit (see
-``guard.ESTIMATE_TRUSTED``), and such a document still meets the extraction
-worker's deadline: it costs time, never safety.  Pure, no I/O.
+What it cannot see: end tags the parser ignores because they sit inside a
+comment, a script or an attribute value, naming an element that is open,
+lower the estimate; a document built to exploit that passes as shallow.
+Such a document still meets the extraction worker's deadline (in a crawl and
+``extract_url``): it costs time, never safety.  Pure, no I/O.
 """
 
 from __future__ import annotations
@@ -32,12 +35,15 @@ if TYPE_CHECKING:
     import numpy as np
     from numpy.typing import NDArray
 
-__all__ = ["Tags"]
+__all__ = ["MAX_TAGS", "Tags"]
 
 #: Bytes of a tag name read: the longest void or root element name is 8
 #: ("basefont"), plus the delimiter after it.
 _WINDOW: Final = 9
 _LT, _GT, _SLASH = 0x3C, 0x3E, 0x2F
+#: Tag starts looked at, at most: about 100 bytes of arrays each.  Real pages
+#: have a few thousand; a document with more is hostile or absurd.
+MAX_TAGS: Final = 250_000
 
 
 @functools.cache
@@ -73,6 +79,11 @@ class Tags:
         # Padding: a window never runs off the end, and a name at the very end is delimited.
         self._bytes = arr = np.frombuffer(data + b">" * (_WINDOW + 2), dtype=np.uint8)
         opens = np.flatnonzero(arr[: self._size] == _LT)
+        #: More ``<`` than MAX_TAGS: not looked at (``starts`` is empty); the
+        #: caller takes the exact scan, whose memory does not grow with them.
+        self.too_many = opens.size > MAX_TAGS
+        if self.too_many:
+            opens = opens[:0]
         closing = arr[opens + 1] == _SLASH
         starts = opens + 1 + closing
         first = arr[starts] | 0x20
@@ -81,45 +92,95 @@ class Tags:
         self.starts = starts[is_tag]
         self.closing = closing[is_tag]
 
+    def _name_keys(self) -> tuple[NDArray[np.uint64], NDArray[np.bool_]]:
+        """Each tag's name as the integer of its first 8 bytes, lower-cased and cut at
+        its delimiter; and whether the name is longer than 8 bytes."""
+        import numpy as np
+
+        delimiter, lower = _tables()
+        # A view of every 9-byte window, indexed: 9 bytes per tag, not an index matrix.
+        windows = np.lib.stride_tricks.sliding_window_view(self._bytes, _WINDOW)
+        window = lower[windows[self.starts]]
+        length = np.argmax(delimiter[window], axis=1)  # 0: no delimiter in reach, a long name
+        cut = np.where(length > 0, length, 8)
+        head = np.where(np.arange(8) < cut[:, None], window[:, :8], 0).astype(np.uint8)
+        keys = np.ascontiguousarray(head).view("<u8").ravel()
+        return keys, length == 0
+
     def depth_estimate(self, uncounted: frozenset[str]) -> int:
         """The deepest nesting by the counting rule above; ``uncounted`` names (void
         and root elements, at most 8 letters each) neither open nor close.
+
+        Counted per name (by its first 8 letters): an end tag closes an element
+        of its own name, or nothing (``</i>`` with no ``<i>`` open does not
+        lower the estimate), as in the tree builder.
 
         >>> Tags(b"<div><p>a</p><br><DIV>b</div></div>").depth_estimate(frozenset({"br"}))
         2
         >>> Tags(b"</div></div><div><div><div>").depth_estimate(frozenset())
         3
+        >>> Tags(b"<div></i>" * 500).depth_estimate(frozenset())
+        500
         """
         import numpy as np
 
         if not self.starts.size:
             return 0
-        delimiter, lower = _tables()
-        window = lower[self._bytes[self.starts[:, None] + np.arange(_WINDOW)]]
-        length = np.argmax(delimiter[window], axis=1)  # 0: no delimiter in reach, a long name
-        head = np.where(np.arange(8) < length[:, None], window[:, :8], 0).astype(np.uint8)
-        keys = np.ascontiguousarray(head).view("<u8").ravel()
-        counted = ~((length > 0) & np.isin(keys, _keys(uncounted)))
-        steps = np.where(self.closing[counted], -1, 1)
+        keys, long_name = self._name_keys()
+        counted = long_name | ~np.isin(keys, _keys(uncounted))
+        keys = keys[counted]
+        steps = np.where(self.closing[counted], -1, 1).astype(np.int64)
         if not steps.size:
             return 0
-        running = np.cumsum(steps)
-        # Clamped at zero: an end tag with nothing open closes nothing.
-        depth = running - np.minimum(np.minimum.accumulate(running), 0)
-        return int(depth.max())
+        # Per name: a running count clamped at zero.  Sort by name (stably, so
+        # each name's tags stay in document order), count within each name,
+        # then put the changes back in document order and add them up.
+        order = np.argsort(keys, kind="stable")
+        by_name = keys[order]
+        step = steps[order]
+        first = np.empty(by_name.size, dtype=bool)
+        first[0] = True
+        first[1:] = by_name[1:] != by_name[:-1]
+        group = np.cumsum(first) - 1
+        total = np.cumsum(step)
+        before = (total - step)[first]  # the running total where each name starts
+        count = total - before[group]
+        # Running minimum within each name: offsets that fall by name make the
+        # minima of earlier names too large to carry over.
+        span = 2 * step.size + 1
+        offset = (group[-1] - group + 1) * span
+        lowest = np.minimum.accumulate(count + offset) - offset
+        clamped = count - np.minimum(lowest, 0)
+        previous = np.empty_like(clamped)
+        previous[0] = 0
+        previous[1:] = clamped[:-1]
+        previous[first] = 0
+        change = np.empty_like(clamped)
+        change[order] = clamped - previous
+        return int(np.cumsum(change).max())
 
     def long_tags(self, min_length: int) -> list[int]:
-        """Positions of the ``<`` of tags running more than ``min_length`` bytes to the next ``>``.
+        """Positions of the ``<`` of tags that may run more than ``min_length`` bytes:
+        those longer to the next ``>``, and those whose span to it holds an odd
+        number of ``"`` or ``'`` (a quoted ``>`` may not end them).
 
         >>> Tags(b"<p>x</p><div " + b"a " * 40 + b">").long_tags(64)
         [8]
+        >>> Tags(b'<p title=">">x</p>').long_tags(64)
+        [0]
         """
         import numpy as np
 
         if not self.starts.size:
             return []
-        closes = np.flatnonzero(self._bytes[: self._size] == _GT)
+        text = self._bytes[: self._size]
+        closes = np.flatnonzero(text == _GT)
         ends = np.append(closes, self._size)[np.searchsorted(closes, self.starts)]
-        found = self.starts[ends - self.starts > min_length]
-        slashed = self.closing[ends - self.starts > min_length]
+        suspect = ends - self.starts > min_length
+        for quote in (0x22, 0x27):
+            marks = np.flatnonzero(text == quote)
+            inside = np.searchsorted(marks, ends) - np.searchsorted(marks, self.starts)
+            suspect |= inside % 2 == 1
+        found = self.starts[suspect]
+        slashed = self.closing[suspect]
         return [int(pos) - 1 - int(end_tag) for pos, end_tag in zip(found, slashed, strict=True)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -85,4 +86,47 @@ def test_script_code_that_looks_like_a_long_tag_is_tame():
 def test_a_flood_after_a_script_is_not_tame():
     flood = b"<div " + b" ".join(b"a%d" % i for i in range(300)) + b">x</div>"
     page = b"<script>var x = 1;</script>" + flood
+    assert not guard._tame(page)
+
+
+# Found in review: shapes that must not pass the first look.
+
+FLOOD = b" ".join(b"a%d=1" % i for i in range(3000))
+
+
+def test_a_flood_behind_a_quoted_angle_bracket_is_not_tame():
+    page = b'<html><body><div title=">" ' + FLOOD + b">x</div></body></html>"
+    assert not guard._tame(page)
+    assert guard.defuse_markup(page)[1] == 1
+
+
+def test_a_fake_script_opener_in_an_attribute_hides_nothing():
+    for opener in (b'<p data-t="<script ">hi</p>', b'<p title="<textarea x>">hi</p>'):
+        page = opener + b"<div " + FLOOD + b">x</div>"
+        assert not guard._tame(page), opener
+        page_closed = opener + b"<div " + FLOOD + b">x</div><p>a</p></script></textarea>"
+        assert not guard._tame(page_closed), opener
+
+
+def test_stray_end_tags_do_not_hide_a_deep_chain():
+    page = b"<div></i>" * 2000 + b"<p>x</p>"
+    assert tagscan.Tags(page).depth_estimate(guard._UNCOUNTED) >= 2000
+    assert not guard._tame(page)
+
+
+def test_the_first_look_needs_little_memory():
+    import resource
+
+    page = b"<a" * 2_500_000  # 5 MB of tag starts: too many to look at
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert not guard._tame(page)
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mib < 100
+    busy = b"<a>" * (tagscan.MAX_TAGS // 2)  # as many as are looked at
+    assert tagscan.Tags(busy).depth_estimate(guard._UNCOUNTED) == tagscan.MAX_TAGS // 2
+
+
+@pytest.mark.timeout(20)  # a hang guard: this took 55 s before the reading budget, 0.05 s after
+def test_many_openers_inside_one_tag_do_not_make_the_first_look_quadratic():
+    page = b'<a t="' + b"<script </script " * 40_000 + b'">x</a><p ' + b"a " * 600 + b">"
     assert not guard._tame(page)
