@@ -492,7 +492,14 @@ def refusal(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> str | None
     'private'
     >>> refusal(ipaddress.ip_address("::7f00:1"), parse_networks(["::/0"]))  # IPv4-compatible
     'loopback'
+    >>> refusal(ipaddress.ip_address("fd00:ec2::254%1"), parse_networks(["fd00::/8"]))
+    'cloud metadata'
     """
+    if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
+        # A zone (``%eth0``) only names an interface, and the kernel ignores it
+        # for addresses that are not link-local: judge the address itself, or
+        # ``fd00:ec2::254%1`` would not be the metadata address it reaches.
+        address = ipaddress.IPv6Address(str(address).split("%", 1)[0])
     inner = embedded_ipv4(address)
     if inner is not None:
         # A connection to a mapped, compatible, NAT64 or 6to4 address reaches

@@ -184,3 +184,18 @@ def test_literal_hosts_in_compatible_form_are_refused_without_a_lookup(host):
     assert literal_address(host) is not None
     with pytest.raises(BlockedAddress, match="refused by the network policy"):
         NetworkPolicy(["::/0"])(host, addresses[0])
+
+
+@pytest.mark.parametrize(
+    ("literal", "allowed", "reason"),
+    [
+        ("fd00:ec2::254%251", ["fd00::/8"], "cloud metadata"),
+        ("fd00:ec2::254%1", ["::/0"], "cloud metadata"),
+        ("::1%2", [], "loopback"),
+        ("fe80::1%eth0", [], "link-local"),
+    ],
+)
+def test_a_zone_id_does_not_change_the_verdict(literal, allowed, reason):
+    address = literal_address(literal)
+    assert address is not None
+    assert reason in (refusal(address, parse_networks(allowed)) or "")
