@@ -366,6 +366,15 @@ def _interrupt(site: TestServer, *, group: bool) -> tuple[int, str]:
     site.route("/slow", Reply(200, b"<p>late</p>", [("Content-Type", "text/html")], delay=30))
     proc = subprocess.Popen(
         [
+            # A process started in the background by a non-interactive shell
+            # (``cmd &``, as some CI runners start the suite) inherits SIGINT
+            # ignored, and so would the CLI: Ctrl-C is meant for foreground
+            # work.  The test sends SIGINT on purpose, so the CLI gets the
+            # default disposition back before it starts (it survives exec).
+            sys.executable,
+            "-c",
+            "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+            "os.execv(sys.argv[1], sys.argv[1:])",
             SCRAPER,
             "extract",
             str(PL_PAGE),
