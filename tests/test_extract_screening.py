@@ -1,8 +1,10 @@
-"""``scraper.extract()`` screens its input as the extraction worker does (guard.py).
+"""In-process extraction of hostile documents, screened as the worker screens them.
 
-In-process there is no deadline: a page nested 100,000 levels deep would
-hold lexbor in one C call for many seconds.  So binary data is refused with
-the worker's ``UnsupportedContent``, and absurd markup is defused first.
+``scraper.extract()`` trusts markup and refuses only binary data; a page
+nested 100,000 levels deep would hold lexbor in one C call for many seconds.
+What its docstring tells callers with untrusted pages to do,
+``extract(screen_document(html))``, must defuse every hostile case, and must
+leave normal pages exactly as they were.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ _FAST = 3.0
 
 def _timed(html: str | bytes) -> tuple[scraper.Article, float]:
     started = time.perf_counter()
-    result = scraper.extract(html, URL)
+    result = scraper.extract(screen_document(html, URL), URL)
     return result, time.perf_counter() - started
 
 
@@ -74,10 +76,10 @@ def test_the_hostile_content_cases_in_process(case: Case):
     started = time.perf_counter()
     if case.expect_error is not None:
         with pytest.raises(ScraperError) as info:
-            scraper.extract(case.document, URL)
+            scraper.extract(screen_document(case.document, URL), URL)
         assert type(info.value).__name__ == case.expect_error
     else:
-        result = scraper.extract(case.document, URL)
+        result = scraper.extract(screen_document(case.document, URL), URL)
         assert case.expect_text is not None
         assert case.expect_text in result.text
     assert time.perf_counter() - started < 2 * _FAST
@@ -87,4 +89,6 @@ def test_normal_pages_come_out_as_before():
     """Screening changes nothing on a page within the limits."""
     for document in (page(article()), page(article()).encode(), page(article()).encode("utf-16")):
         assert screen_document(document) is document
-        assert scraper.extract(document, URL) == extract_article(document, URL, Config())
+        screened = scraper.extract(screen_document(document, URL), URL)
+        plain = scraper.extract(document, URL)
+        assert screened == extract_article(document, URL, Config()) == plain
