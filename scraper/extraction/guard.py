@@ -577,7 +577,7 @@ def screen_document(
     if wide is not None:
         flat, changed = defuse_markup(document.decode(wide, errors="replace"))
         return flat if changed else document
-    refuse_binary(document, url)
+    _refuse_binary_bytes(document, url)
     return defuse_markup(document)[0]
 
 
@@ -592,8 +592,12 @@ def refuse_binary(document: str | bytes, url: str | None = None) -> None:
     Traceback (most recent call last):
     scraper.errors.UnsupportedContent: https://a.example/v.mp4 is binary data ...
     """
-    if isinstance(document, str) or wide_codec(document) is not None:
-        return
+    if isinstance(document, bytes) and wide_codec(document) is None:
+        _refuse_binary_bytes(document, url)
+
+
+def _refuse_binary_bytes(document: bytes, url: str | None) -> None:
+    """:func:`refuse_binary` for bytes already known not to be UTF-16 or UTF-32."""
     share = binary_share(document)
     if share > BINARY_SHARE:
         raise UnsupportedContent(
