@@ -28,15 +28,32 @@ Tables
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+import json
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from scraper.crawling.store.simhash import bands, simhash, to_signed
 from scraper.errors import StoreError
 
-__all__ = ["MIGRATIONS_TABLE", "POSTGRES", "SQLITE", "Migration", "pending"]
+__all__ = ["MIGRATIONS_TABLE", "POSTGRES", "SQLITE", "Migration", "Rewrite", "pending"]
 
 #: Where each store records the migrations it has applied.
 MIGRATIONS_TABLE = "_migrations"
+
+
+@dataclass(frozen=True, slots=True)
+class Rewrite:
+    """Rows a step recomputes in Python, after its statements, in the same transaction.
+
+    ``select`` takes the last key seen and returns the next batch of rows, key
+    first, in key order (keyset pages: no row is read twice, none is missed);
+    ``update`` runs with ``row(*values)`` for each.
+    """
+
+    select: str
+    update: str
+    row: Callable[..., tuple[Any, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,13 +62,31 @@ class Migration:
 
     name: str
     statements: tuple[str, ...]
+    rewrite: Rewrite | None = None
+
+
+#: Rows a rewrite reads per batch.
+REWRITE_BATCH = 500
+
+
+def rehash_article(row_id: int, record: str | dict[str, Any]) -> tuple[int, ...]:
+    """New simhash and bands of one stored article, from the text of its record.
+
+    ``record`` is JSON text (SQLite) or already decoded (PostgreSQL's json).
+
+    >>> rehash_article(7, '{"text": ""}')
+    (0, 0, 0, 0, 0, 7)
+    """
+    data = json.loads(record) if isinstance(record, str) else record
+    value = simhash(str(data.get("text") or ""))
+    return (to_signed(value), *bands(value), row_id)
 
 
 def pending(applied: Collection[str], migrations: Sequence[Migration]) -> list[Migration]:
     """The migrations still to apply, in order; refuses a store from a newer version.
 
-    >>> pending({"a"}, [Migration("a", ()), Migration("b", ())])
-    [Migration(name='b', statements=())]
+    >>> [m.name for m in pending({"a"}, [Migration("a", ()), Migration("b", ())])]
+    ['b']
     """
     known = {m.name for m in migrations}
     unknown = sorted(set(applied) - known)
@@ -62,6 +97,22 @@ def pending(applied: Collection[str], migrations: Sequence[Migration]) -> list[M
         )
     return [m for m in migrations if m.name not in applied]
 
+
+# 0005: simhash moved from a blake2b per shingle to numpy arithmetic (see
+# ``simhash.simhash``); stored hashes are recomputed from the stored text so
+# that near-duplicates are still found across the change.
+_REHASH_SQLITE = Rewrite(
+    select=f"SELECT id, record FROM articles WHERE id > ? ORDER BY id LIMIT {REWRITE_BATCH}",
+    update="""UPDATE articles SET simhash = ?, band0 = ?, band1 = ?, band2 = ?, band3 = ?
+              WHERE id = ?""",
+    row=rehash_article,
+)
+_REHASH_POSTGRES = Rewrite(
+    select=f"SELECT id, record FROM articles WHERE id > %s ORDER BY id LIMIT {REWRITE_BATCH}",
+    update="""UPDATE articles SET simhash = %s, band0 = %s, band1 = %s, band2 = %s, band3 = %s
+              WHERE id = %s""",
+    row=rehash_article,
+)
 
 _ARTICLE_BANDS = tuple(
     f"CREATE INDEX articles_band{i} ON articles (job_id, band{i}) WHERE latest" for i in range(4)
@@ -187,6 +238,7 @@ SQLITE: tuple[Migration, ...] = (
             "CREATE INDEX responses_url ON responses (job_id, url, id)",
         ),
     ),
+    Migration("0005_simhash_v2", (), _REHASH_SQLITE),
 )
 
 POSTGRES: tuple[Migration, ...] = (
@@ -306,4 +358,5 @@ POSTGRES: tuple[Migration, ...] = (
             "CREATE INDEX responses_url ON responses (job_id, url, id)",
         ),
     ),
+    Migration("0005_simhash_v2", (), _REHASH_POSTGRES),
 )

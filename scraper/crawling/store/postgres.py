@@ -99,6 +99,15 @@ class _Once(Iterable[NewURL]):
         return iter(self._items)
 
 
+def _rewrite(conn: psycopg.Connection[Any], rewrite: migrations.Rewrite) -> None:
+    """Recompute the rows of a migration's rewrite, batch by batch, in the open transaction."""
+    last = -1
+    while rows := conn.execute(rewrite.select, (last,)).fetchall():
+        with conn.cursor() as cur:
+            cur.executemany(rewrite.update, [rewrite.row(*row) for row in rows])
+        last = rows[-1][0]
+
+
 class PostgresStore:
     """The ``CrawlStore`` on a PostgreSQL database (see ``base.CrawlStore`` for each method).
 
@@ -182,6 +191,8 @@ class PostgresStore:
             for step in migrations.pending(applied, migrations.POSTGRES):
                 for statement in step.statements:
                     conn.execute(statement)
+                if step.rewrite is not None:
+                    _rewrite(conn, step.rewrite)
                 conn.execute(f"INSERT INTO {table} (name) VALUES (%s)", (step.name,))
                 logger.info("applied schema step %s", step.name)
 

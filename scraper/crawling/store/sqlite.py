@@ -105,6 +105,14 @@ def _store_error(exc: sqlite3.Error, path: Path, timeout: float) -> StoreError:
     return StoreError(f"{what}: {todo}, then rerun the same command to resume; {_NOT_LOST}")
 
 
+def _rewrite(conn: sqlite3.Connection, rewrite: migrations.Rewrite) -> None:
+    """Recompute the rows of a migration's rewrite, batch by batch, in the open transaction."""
+    last = -1
+    while rows := conn.execute(rewrite.select, (last,)).fetchall():
+        conn.executemany(rewrite.update, [rewrite.row(*row) for row in rows])
+        last = rows[-1][0]
+
+
 class SQLiteStore:
     """The ``CrawlStore`` in one SQLite file (see ``base.CrawlStore`` for each method).
 
@@ -181,6 +189,8 @@ class SQLiteStore:
                     continue
                 for statement in step.statements:
                     conn.execute(statement)
+                if step.rewrite is not None:
+                    _rewrite(conn, step.rewrite)
                 conn.execute(
                     f"INSERT INTO {table} (name, applied_at) VALUES (?, ?)",
                     (step.name, dt.datetime.now(dt.UTC).isoformat()),
