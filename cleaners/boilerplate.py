@@ -44,6 +44,12 @@ from cleaners.chardata import (
 __all__ = ["classify_block", "is_boilerplate", "remove_boilerplate"]
 
 _TOKEN_RE = re.compile(r"[^\W\d_]+")
+#: ``str.translate`` table blanking every ASCII character but a letter: in ASCII text
+#: the runs of ``_TOKEN_RE`` are then the words ``str.split`` returns.  Letters map to
+#: themselves, as a miss would cost a ``LookupError`` inside ``translate``.
+_ASCII_NON_LETTERS_BLANKED = {
+    code: code if _TOKEN_RE.fullmatch(chr(code)) else ord(" ") for code in range(128)
+}
 _TERMINAL_MARKS = frozenset(".!?")
 _QUOTES_AFTER = "\"'”’»)"
 _MAX_CHARS = 300
@@ -67,6 +73,20 @@ def _is_content(block: str) -> bool:
         return True
     words = block.count(" ") + 1
     return words >= 25 or (words >= 5 and _terminal(block))
+
+
+def _tokens(lower: str) -> list[str]:
+    """The runs of letters of ``lower``: ``_TOKEN_RE.findall(lower)``, faster on ASCII.
+
+    Why: the regex tests each character's Unicode category; ASCII text (most
+    lines) is blanked and split in C instead, about ten times faster.
+
+    >>> _tokens("12 comments, l'art_x"), _tokens("2 kommentare für")
+    (['comments', 'l', 'art', 'x'], ['kommentare', 'für'])
+    """
+    if lower.isascii():
+        return lower.translate(_ASCII_NON_LETTERS_BLANKED).split()
+    return _TOKEN_RE.findall(lower)
 
 
 def _in_vocab(token: str) -> bool:
@@ -101,7 +121,7 @@ def classify_block(block: str, *, edge: bool = False, top: bool = False) -> str 
     if not line or len(line) > _MAX_CHARS:
         return None
     lower = line.lower()
-    tokens = _TOKEN_RE.findall(lower)
+    tokens = _tokens(lower)
     if not tokens:
         return None
     n = len(tokens)

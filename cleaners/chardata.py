@@ -91,9 +91,11 @@ ZW_SCRIPT_RE = re.compile(
     "\u3000-\u9fff\uac00-\ud7af\U0001f000-\U0001faff\u2600-\u27bf\ufe0f]"
 )
 #: Characters the whitespace step always rewrites (a quick test before any work).
-ODD_WHITESPACE_CHAR_RE = re.compile(
-    "[" + ZERO_WIDTH + JOINERS + ODD_SPACES + "\r\x0b\x0c\x85\u2028\u2029]"
-)
+ODD_WHITESPACE_CHARS = ZERO_WIDTH + JOINERS + ODD_SPACES + "\r\x0b\x0c\x85\u2028\u2029"
+#: The same, as one character class.
+ODD_WHITESPACE_CHAR_RE = re.compile("[" + ODD_WHITESPACE_CHARS + "]")
+#: The ASCII ones: all that ASCII text can hold, each found by a C-level ``in``.
+ODD_WHITESPACE_ASCII = "".join(char for char in ODD_WHITESPACE_CHARS if char.isascii())
 
 # ---------------------------------------------------------------- stray tags
 
@@ -481,8 +483,27 @@ BOILERPLATE_SENTENCE_KEYS = (
     "gesloten",
     "wyłączone",
 )
-#: Any of those keys (one search instead of one per key).
-BOILERPLATE_SENTENCE_KEYS_RE = re.compile("|".join(map(re.escape, BOILERPLATE_SENTENCE_KEYS)))
+
+
+def _literals_by_first_char(literals: tuple[str, ...]) -> str:
+    """A regex matching any of ``literals``, its branches grouped by first character.
+
+    Why: at each character that starts some literal, the regex engine tries the
+    branches one by one; grouped, it tries one group and only that group's tails.
+
+    >>> _literals_by_first_char(("cookie", "mail", "campi", "c"))
+    '(?:c(?:ookie|ampi|)|m(?:ail))'
+    """
+    groups: dict[str, list[str]] = {}
+    for literal in literals:
+        groups.setdefault(literal[0], []).append(re.escape(literal[1:]))
+    branches = (re.escape(first) + "(?:" + "|".join(tails) + ")" for first, tails in groups.items())
+    return "(?:" + "|".join(branches) + ")"
+
+
+#: Any of those keys (one search instead of one per key; a yes/no test, as the
+#: branches are regrouped and the first key found is not the first listed).
+BOILERPLATE_SENTENCE_KEYS_RE = re.compile(_literals_by_first_char(BOILERPLATE_SENTENCE_KEYS))
 #: Long boilerplate sentences, searched in the casefolded line (many languages).
 BOILERPLATE_SENTENCE_RE = re.compile(
     r"\b(?:we|this (?:site|website)|our (?:site|website)|diese (?:website|webseite|seite)"

@@ -17,6 +17,9 @@ import re
 __all__ = ["block_key", "remove_duplicates"]
 
 _NON_ALNUM_RE = re.compile(r"[\W_]+")
+#: ``bytes.translate`` tables that do to ASCII what ``block_key`` does to any text.
+_ASCII_LOWER = bytes(range(256)).lower()
+_ASCII_NON_ALNUM = bytes(b for b in range(128) if not chr(b).isalnum())
 _SENTENCE_MARKS = frozenset(".!?…")
 _QUOTES_AFTER = "\"'”’»)]"
 _MIN_KEY = 3
@@ -37,6 +40,10 @@ def block_key(block: str) -> str:
     >>> block_key("Putin visiterà – dichiarazione") == block_key("putin visiterà –dichiarazione!")
     True
     """
+    if block.isascii():
+        # One C-level pass: ASCII case-folds to lower case, and every ASCII character
+        # but a letter or digit (whitespace and ``_`` included) is what the regex drops.
+        return block.encode("ascii").translate(_ASCII_LOWER, _ASCII_NON_ALNUM).decode("ascii")
     folded = "".join(block.casefold().split())  # whitespace first: quicker in C
     if folded.isalnum():
         return folded
@@ -99,7 +106,7 @@ def remove_duplicates(text: str, title: str | None = None) -> str:
             out.append(block)
             keys.append(key)
             continue
-        if len(keys) >= 2 and min(map(len, keys[-2:])) >= _MIN_KEY and key == "".join(keys[-2:]):
+        if len(keys) >= 2 and min(map(len, keys[-2:])) >= _MIN_KEY and _joins(key, *keys[-2:]):
             # The block in two pieces, then whole: the whole copy stays, the pieces go.
             for _ in range(2):
                 seen.pop(keys.pop(), None)
@@ -110,7 +117,7 @@ def remove_duplicates(text: str, title: str | None = None) -> str:
             title_seen = True
         elif keys and key == keys[-1]:
             continue  # the same block twice in a row
-        elif len(keys) >= 2 and len(keys[-1]) >= _MIN_KEY and keys[-2] == keys[-1] + key:
+        elif len(keys) >= 2 and len(keys[-1]) >= _MIN_KEY and _joins(keys[-2], keys[-1], key):
             # The block whole, then in two pieces: the pieces go.
             seen.pop(keys.pop(), None)
             out.pop()
@@ -139,12 +146,28 @@ def remove_duplicates(text: str, title: str | None = None) -> str:
     return separator.join(out)
 
 
+def _joins(whole: str, first: str, second: str) -> bool:
+    """Tell whether ``whole == first + second``, without building ``first + second``.
+
+    Why: it runs for every block, on keys of whole paragraphs; the lengths rule
+    out almost every case at once.
+
+    >>> _joins("abcd", "ab", "cd"), _joins("abcd", "ab", "c"), _joins("abcd", "ab", "dd")
+    (True, False, False)
+    """
+    return (
+        len(whole) == len(first) + len(second)
+        and whole.startswith(first)
+        and whole.endswith(second)
+    )
+
+
 def _is_heading_repeated_in(prev_key: str, prev: str, key: str) -> bool:
     """Tell whether a block starts with the whole heading just before it."""
+    # The cheap, seldom true tests first: this runs for every block.
     return (
-        len(prev_key) >= _MIN_FAR_KEY // 2
+        len(key) > len(prev_key) >= _MIN_FAR_KEY // 2
+        and key.startswith(prev_key)
         and len(prev.split()) >= _PREFIX_MIN_WORDS
         and not _ends_sentence(prev)
-        and len(key) > len(prev_key)
-        and key.startswith(prev_key)
     )

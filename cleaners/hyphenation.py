@@ -78,8 +78,13 @@ def fix_hyphenation(text: str, lang: str | None = None) -> str:
     'sujets- de la campagne, well-known'
     """
     text = remove_soft_hyphens(text)
-    if "-\n" not in text and "- " not in text:
-        return text
+    if not _GAP_RE.search(text):
+        return text  # one scan from the rare '-': no gap, nothing for _rejoin_gaps to do
+    return _rejoin_gaps(text, lang)
+
+
+def _rejoin_gaps(text: str, lang: str | None) -> str:
+    """Rejoin the word halves at each ``_GAP_RE`` gap of ``text`` (see ``_rejoin``)."""
     freqs = _cache.word_frequencies(lang) if lang else None
     out: list[str] = []
     last = 0

@@ -31,7 +31,7 @@ from cleaners import worddata as wd
 from cleaners.lexicon import Lexicon, wordfreq_language
 from cleaners.word_cuts import split_run
 
-__all__ = ["find_splits", "split_joined_words", "wordfreq_language"]
+__all__ = ["distinct_words", "find_splits", "split_joined_words", "wordfreq_language"]
 
 # --------------------------------------------------------------------------- context
 
@@ -139,6 +139,29 @@ def _next_to_hyphens(text: str) -> set[str]:
     return out
 
 
+def distinct_words(text: str) -> set[str]:
+    """The distinct tokens of ``text``: ``set(WORD_RE.findall(text))``, found faster.
+
+    Why: the regex tests each character's Unicode category (about 30 ns a
+    character, the largest cost of this step on correct text).  A token holds
+    only letters and apostrophes, so it lies inside one chunk of the text once
+    the ASCII characters it cannot hold are blanked (a C-level byte translation:
+    in UTF-8 those bytes stand only for themselves), and that chunk's own
+    tokens are the text's there.  Most distinct chunks are then one word of
+    letters, their own only token (``str.isalpha``, in C); the regex reads
+    only the others (``don't``, ``word—word``).
+
+    >>> sorted(distinct_words("Don't stop: l'anno 2024, ’tis x_y z²."))
+    ["Don't", "l'anno", 'stop', 'tis', 'x', 'y', 'z²']
+    """
+    blanked = text.encode("utf-8", "surrogatepass").translate(wd.NON_WORD_ASCII_BLANKED)
+    chunks = set(blanked.decode("utf-8", "surrogatepass").split())
+    words = set(filter(str.isalpha, chunks))
+    for chunk in chunks - words:
+        words.update(wd.WORD_RE.findall(chunk))
+    return words
+
+
 def _tokens(
     text: str, lex: Lexicon, spans: list[tuple[int, int]]
 ) -> list[tuple[int, str, list[tuple[int, str, bool]]]]:
@@ -159,15 +182,17 @@ def _tokens(
             and m.group().lower().replace("’", "'") not in known
         ]
         return [(start, word, runs) for start, word in words if (runs := _runs(lex, word))]
-    unknown = set(wd.WORD_RE.findall(text)) - known - rejected
+    unknown = {
+        word
+        for word in distinct_words(text) - known - rejected
+        if wd.MIN_LENGTH <= len(word) <= wd.MAX_LENGTH
+        and word.lower().replace("’", "'") not in known
+    }
+    if not unknown:
+        return []  # the search for hyphens below finds nothing to look at
     hyphened = _next_to_hyphens(text) & unknown
     found = []
     for word in (unknown - lex.unhyphenated) | hyphened:
-        if (
-            not wd.MIN_LENGTH <= len(word) <= wd.MAX_LENGTH
-            or word.lower().replace("’", "'") in known
-        ):
-            continue
         runs = _runs(lex, word)
         if _stays_whole(lex, word, runs, word in hyphened):
             continue

@@ -110,10 +110,10 @@ def _continues(prev: str, block: str, lower_starts: bool = False) -> bool:
     ``lower_starts``: the text starts paragraphs in lower case after a closed one, so
     a lower-case start is no sign that a long sentence goes on.
     """
-    if LIST_ITEM_RE.match(block):
-        return False
     last = prev[-1:]
     if not (last == "," or (last.isalnum() and last != "_")):
+        return False  # tested first: most paragraphs end with a mark, and this is cheap
+    if LIST_ITEM_RE.match(block):
         return False
     first = _WORD_RE.match(block.lstrip("\"'“„«"))
     if first is None or first.start() != 0:

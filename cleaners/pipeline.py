@@ -30,6 +30,7 @@ from cleaners.punctuation import (
     fix_doubled_punctuation,
     fix_missing_space,
     fix_space_before_punctuation,
+    may_fix_punctuation,
 )
 from cleaners.tags import remove_stray_tags
 from cleaners.whitespace import fix_whitespace
@@ -76,6 +77,8 @@ class Step:
 
 
 def _punctuation(text: str, ctx: Context) -> str:
+    if not may_fix_punctuation(text):
+        return text  # one scan proves that neither fix below changes anything
     # Each fix can expose work for the other (' ,, ' -> ' , ' -> ', '): repeat until stable.
     for _ in range(4):
         fixed = fix_space_before_punctuation(fix_doubled_punctuation(text), ctx.lang)

@@ -19,9 +19,18 @@ from cleaners.chardata import (
     TITLES_BEFORE_NAMES,
 )
 
-__all__ = ["fix_doubled_punctuation", "fix_missing_space", "fix_space_before_punctuation"]
+__all__ = [
+    "fix_doubled_punctuation",
+    "fix_missing_space",
+    "fix_space_before_punctuation",
+    "may_fix_punctuation",
+]
 
 _SPACE_BEFORE_RE = re.compile(r" +(?=[,.;:!?)\]])")
+#: Matches exactly where ``_SPACE_BEFORE_RE`` can: a mark right after a space.  Found
+#: from the mark (a few in a hundred characters) rather than from the space (one in
+#: six), it rules out correct text about three times faster.
+_MARK_AFTER_SPACE_RE = re.compile(r"[,.;:!?)\]](?<= .)")
 _CLOSERS = frozenset("\"'”’»)]")
 _OPENERS = frozenset("“„«")
 
@@ -43,6 +52,26 @@ def _space_before(match: re.Match[str], lang: str | None) -> str:
     return ""
 
 
+#: A mark right after a space or after a mark that doubles: where
+#: ``fix_doubled_punctuation`` or ``fix_space_before_punctuation`` can act (each
+#: match of theirs ends in one), found in one pass instead of two.
+_SPACE_OR_MARK_BEFORE_MARK_RE = re.compile(r"[,.;:!?)\]](?<=[ ,.;:!?].)")
+
+
+def may_fix_punctuation(text: str) -> bool:
+    """Tell whether the doubled-mark or space-before-mark fix could change ``text``.
+
+    Why: together they scan correct text twice; a False here proves both return
+    ``text`` as it is (each needs a mark after a space or after another mark).
+
+    >>> may_fix_punctuation("Fine, ok. Da (x) e [y]!"), may_fix_punctuation("Fine ,ok")
+    (False, True)
+    >>> may_fix_punctuation("Fine.. ok"), may_fix_punctuation("Fine. . ok")
+    (True, True)
+    """
+    return _SPACE_OR_MARK_BEFORE_MARK_RE.search(text) is not None
+
+
 def fix_space_before_punctuation(text: str, lang: str | None = None) -> str:
     """Remove the space that extraction put before ``, . ) ]`` (and ``; : ! ?``).
 
@@ -56,8 +85,13 @@ def fix_space_before_punctuation(text: str, lang: str | None = None) -> str:
     >>> fix_space_before_punctuation("Wait ... see .com files and ,,Dutch'' quotes :)", "en")
     "Wait ... see .com files and ,,Dutch'' quotes :)"
     """
-    if " " not in text or not _SPACE_BEFORE_RE.search(text):
-        return text
+    if not _MARK_AFTER_SPACE_RE.search(text):
+        return text  # _remove_space_before would find nothing
+    return _remove_space_before(text, lang)
+
+
+def _remove_space_before(text: str, lang: str | None) -> str:
+    """Each run of spaces before a mark, removed unless ``_space_before`` keeps it."""
     return _SPACE_BEFORE_RE.sub(lambda m: _space_before(m, lang), text)
 
 

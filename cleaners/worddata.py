@@ -108,6 +108,11 @@ ALIASES = {"bs": "sh", "hr": "sh", "sr": "sh", "no": "nb", "nn": "nb", "tl": "fi
 
 #: Letters, with apostrophes inside a word (``dell'Ucraina``, ``isn't``).
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+#: A byte table for ``bytes.translate`` that blanks every ASCII character a ``WORD_RE``
+#: token cannot hold (all but letters and the apostrophe) and keeps every other byte.
+NON_WORD_ASCII_BLANKED = bytes(
+    b if b >= 0x80 or chr(b).isalpha() or chr(b) == "'" else ord(" ") for b in range(256)
+)
 #: One letter, as ``WORD_RE`` counts them.
 LETTER_RE = re.compile(r"[^\W\d_]")
 APOSTROPHES = "'’"
