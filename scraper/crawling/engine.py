@@ -89,6 +89,9 @@ Record = dict[str, Any]
 SEED_PRIORITY, FEED_PRIORITY, LINK_PRIORITY = 100, 50, 0
 #: Sitemaps and feeds fetched at once while seeding (each may be 50 MB decoded).
 SEED_DOCUMENTS = 2
+#: A busy crawl claims once this share (1/8) of its concurrency is free: one
+#: claim transaction per 4 pages at 32 at once, not one per page.
+CLAIM_BATCH_DIVISOR = 8
 #: Shortest revisit interval: an interval shorter than a run would refetch
 #: pages within the run and the run would never end.
 MIN_REVISIT = dt.timedelta(seconds=60)
@@ -321,6 +324,7 @@ class Crawler:
         # extraction worker, so that extraction never waits for the network.
         concurrency = max(1, cfg.concurrency)
         capacity = concurrency + (2 * self._processes if pool is not None else 0)
+        batch = max(1, concurrency // CLAIM_BATCH_DIVISOR)
         idle = 0.01
         assert self._wake is not None
         try:
@@ -334,7 +338,9 @@ class Crawler:
                 if limit is not None and self.summary.fetched >= limit and not in_flight:
                     break
                 claims: list[Claim] = []
-                if budget > 0:
+                # One claim per few freed slots, not per page: each claim is a
+                # write transaction, and a busy crawl frees a slot every few ms.
+                if budget >= batch or (budget > 0 and len(in_flight) < batch):
                     # A host whose connections are all busy (a slow server) gets
                     # no new page: it would wait here for a connection, holding
                     # the budget every other host needs.
