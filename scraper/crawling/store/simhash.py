@@ -86,7 +86,7 @@ def simhash(text: str) -> int:
     # for bands() and hamming() only, and must not pay for numpy.
     import numpy as np
 
-    words = _WORD.findall(text.casefold())
+    words = _words(text.casefold())
     if not words:
         return 0
     # Every word followed by one space: the spaces mark where words end.
@@ -115,6 +115,38 @@ def simhash(text: str) -> int:
     bits = np.unpackbits(shingles.astype(">u8").view(np.uint8).reshape(-1, 8), axis=1)
     votes = bits.sum(axis=0)  # big-endian: bit 63 first
     return int.from_bytes(np.packbits(votes > len(shingles) / 2).tobytes(), "big")
+
+
+#: A ``bytes.translate`` table blanking every ASCII byte outside ``\\w`` (keeps the rest).
+_NON_WORD_ASCII_BLANKED: Final = bytes(
+    b if b >= 0x80 or chr(b).isalnum() or b == ord("_") else ord(" ") for b in range(256)
+)
+
+
+def _words(text: str) -> list[str]:
+    """``_WORD.findall(text)``, found faster on ordinary text.
+
+    Why: the regex tests each character's Unicode category (most of the
+    hash's cost).  Blanking the ASCII characters outside ``\\w`` is one C
+    pass over the UTF-8 bytes (such bytes stand only for themselves there),
+    and splitting on whitespace then leaves chunks that no ``\\w`` run
+    crosses; most are one run already (``str.isalnum``), and only the others
+    (``x_y``, ``word—word``) go through the regex.
+
+    >>> _words("state-of-the-art, x_y; a—b 2024.")
+    ['state', 'of', 'the', 'art', 'x_y', 'a', 'b', '2024']
+    """
+    blanked = text.encode("utf-8", "surrogatepass").translate(_NON_WORD_ASCII_BLANKED)
+    chunks = blanked.decode("utf-8", "surrogatepass").split()
+    if all(map(str.isalnum, chunks)):
+        return chunks
+    words: list[str] = []
+    for chunk in chunks:
+        if chunk.isalnum():
+            words.append(chunk)
+        else:
+            words.extend(_WORD.findall(chunk))
+    return words
 
 
 def _fmix64(values: NDArray[np.uint64]) -> NDArray[np.uint64]:

@@ -75,3 +75,17 @@ def test_known_values_do_not_move():
     text = "Harbour reopens after the storm; the council approved the budget."
     assert simhash_module.simhash(text) == plain_simhash(text) == 0x364E410A1D651AC
     assert simhash_module.simhash("") == 0
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(codec="utf-8"),
+            st.sampled_from(list(" _-.,'’—\u00a0\u2009\u3000\ud800x1é²")),
+        ),
+        max_size=200,
+    )
+)
+def test_words_are_the_regex_words(text):
+    assert simhash_module._words(text) == re.findall(r"\w+", text)
