@@ -33,7 +33,11 @@ _COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})(?:T?(\d{2})(\d{2})(\d{2})?)?\s
 # 17/01/2025, 01.17.2025, 17-01-2025: day and month order is resolved below
 _DMY = re.compile(r"(?<!\d)(\d{1,2})([-/.])(\d{1,2})\2(\d{4})(?!\d)")
 
-_DIGIT = re.compile(r"\d")
+#: Four digits in a row: every form read here has them (the year; a Unix
+#: timestamp has ten), so a value without them ("5 hours ago", "Page 2") is
+#: no date, and the patterns need not be tried on it.  Spelt out rather than
+#: ``\d{4}`` so that ``re`` skips ahead to the first digit in C.
+_FOUR_DIGITS = re.compile(r"\d\d\d\d")
 # Written-out dates: the month is any word, looked up in ``selectors.MONTHS``.
 _WORD = r"([^\W\d_]{3,}?)\.?"
 # January 17, 2025 / Jan. 17th 2025
@@ -109,7 +113,7 @@ def find_date(value: str, *, day_first: bool = True) -> tuple[ParsedDate, int] |
     >>> find_date("Last updated: 8 June 2023")
     (ParsedDate(day='2023-06-08', iso='2023-06-08'), 14)
     """
-    if not value or _DIGIT.search(value) is None:
+    if not value or _FOUR_DIGITS.search(value) is None:
         return None
     first = _iso_date(value)
     if first is not None and first[1] == 0:
