@@ -89,8 +89,9 @@ WORKER_STARTUP_TIMEOUT: Final = 120.0
 
 #: What a new worker extracts once before it reports ready, so that the lazy
 #: loads (language model, word lists, charset tables) happen then, outside
-#: any page's deadline.
-_WARM_UP_PAGE: Final = (
+#: any page's deadline (the forkserver already did, see ``_preload``: then
+#: it costs a few milliseconds).
+WARM_UP_DOCUMENT: Final = (
     "<html><head><title>Warm-up</title></head><body><article><h1>Warm-up</h1>"
     + "<p>The council met on Tuesday to discuss the harbour, the railway station and "
     "the new library. The mayor said that the budget would be approved next month.</p>"
@@ -167,7 +168,7 @@ def _serve(
     from scraper.extraction.article import extract_article
 
     try:
-        extract_article(_WARM_UP_PAGE, None, config)
+        extract_article(WARM_UP_DOCUMENT, None, config)
     except ExtractionError as exc:  # a config that finds no article here: warm enough
         logger.debug("warm-up extraction: %s", exc)
     if task is None:
@@ -274,10 +275,11 @@ class ExtractionPool:
         self._closed = False
         self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         # forkserver: a clean child without the parent's threads or sockets.
-        # The server imports the extraction stack once, so that every worker,
-        # and every replacement of a killed one, starts warm.
+        # The server imports the extraction stack and warms it up once
+        # (``_preload``), so that every worker, and every replacement of a
+        # killed one, starts warm.
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["scraper.extraction.article"])
+        self._ctx.set_forkserver_preload(["scraper.extraction._preload"])
 
     def __enter__(self) -> ExtractionPool:
         return self
