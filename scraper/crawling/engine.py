@@ -127,6 +127,14 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+async def _finish_warm_up(warming: asyncio.Future[Any]) -> None:
+    """Collect the warm-up calls: cancelled if the crawl ended before they did."""
+    if not warming.done():
+        warming.cancel()
+    # _warm_up handles its errors; what is left is the cancellation.
+    await asyncio.gather(warming, return_exceptions=True)
+
+
 class Crawler:
     """One worker of one crawl job.  ``await crawler.run()`` returns its summary.
 
@@ -277,9 +285,13 @@ class Crawler:
                         ) as discover:
                             if not self._stopping:
                                 await self._seed(discover)
-                        if warming is not None:
-                            await warming
-                        await self._loop_claims(fetcher, pool, HostSlots(fetch_cfg))
+                        # Pages are fetched while the workers still warm up:
+                        # they wait for a worker, not the fetches for both.
+                        try:
+                            await self._loop_claims(fetcher, pool, HostSlots(fetch_cfg))
+                        finally:
+                            if warming is not None:
+                                await _finish_warm_up(warming)
                 if self.output is not None:
                     await self._db(self.output.drain)
                 failed = False
