@@ -58,9 +58,14 @@ _VALUED: Final = frozenset(
 _AGENT_PREFIX: Final = re.compile(r"\s*([A-Za-z][\w.-]*)\s*:\s*(.*)", re.DOTALL)
 _SEPARATORS: Final = re.compile(r"[\s,;]+")
 _STRIP: Final = "".join(map(chr, range(0x21)))
-_TRICKY: Final = re.compile(r"[\t\n\r\\]")
 #: Entries per generation of the cross-page link cache (see ``RecentCache``).
 LINK_CACHE_SIZE: Final = 20_000
+#: Every element ``extract_links`` reads, in one query: the base, the anchors,
+#: ``<link>`` (canonical, feeds) and ``<meta>`` (robots).  lexbor answers a
+#: selector list in document order, each element once, so the page is walked
+#: once instead of five times (about 20 us less per news page).  The attribute
+#: tests the parts leave out are made on each element below.
+_PAGE_QUERY: Final = "a[href], area[href], base[href], link[href], meta[name][content]"
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -214,7 +219,11 @@ def document_base(tree: LexborHTMLParser, page_url: str) -> str:
     >>> document_base(LexborHTMLParser('<base href="/en/"><a href="x">'), "https://a.example/p")
     'https://a.example/en/'
     """
-    node = tree.css_first("base[href]")
+    return _base_of(tree.css_first("base[href]"), page_url)
+
+
+def _base_of(node: LexborNode | None, page_url: str) -> str:
+    """``document_base`` given the first ``<base href>`` element (or None)."""
     href = node.attributes.get("href") if node is not None else None
     resolved = normalize_url(href, page_url) if href else None
     return resolved or page_url
@@ -237,7 +246,7 @@ def _resolve(
     and the base plus the href for everything else.
     """
     text = href.strip(_STRIP)
-    simple = text[:1] == "/" and text[1:2] not in ("/", "\\") and not _TRICKY.search(text)
+    simple = text[:1] == "/" and text[1:2] not in ("/", "\\") and not _tricky(text)
     if cache is None:
         return normalize_url(origin + text) if simple else normalize_url(text, base)
     if simple:
@@ -254,10 +263,27 @@ def _resolve(
     return url
 
 
+def _tricky(text: str) -> bool:
+    r"""Whether ``text`` holds a character browsers drop (tab, newline) or read as "/" ("\").
+
+    Four substring tests: about four times faster than a regex search for
+    the same four characters, and this runs for every href of every page.
+
+    >>> _tricky("/a/b?c"), _tricky("/a\\b"), _tricky("/a\tb"), _tricky("/a\r")
+    (False, True, True, True)
+    """
+    return "\\" in text or "\t" in text or "\n" in text or "\r" in text
+
+
 def feed_links(tree: LexborHTMLParser, base: str) -> tuple[str, ...]:
     """Feeds announced by ``<link rel=alternate type=application/rss+xml|atom+xml|feed+json>``."""
+    return _feeds(tree.css("link[href][type]"), base)
+
+
+def _feeds(nodes: Iterable[LexborNode], base: str) -> tuple[str, ...]:
+    """``feed_links`` over ``<link href>`` elements (one without ``type`` is no feed)."""
     found: list[str] = []
-    for node in tree.css("link[href][type]"):
+    for node in nodes:
         attributes = node.attributes
         kind = (attributes.get("type") or "").split(";")[0].strip().lower()
         if kind not in FEED_TYPES or "alternate" not in _tokens(attributes.get("rel")):
@@ -270,21 +296,23 @@ def feed_links(tree: LexborHTMLParser, base: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _canonical(tree: LexborHTMLParser, base: str) -> str | None:
+def _canonical(nodes: Iterable[LexborNode], base: str) -> str | None:
+    """The canonical URL among ``<link href>`` elements (one without ``rel`` is none)."""
     # Several canonicals that disagree mean none (search engines ignore them too).
     found = {
         normalize_url(node.attributes.get("href") or "", base)
-        for node in tree.css("link[rel][href]")
+        for node in nodes
         if "canonical" in _tokens(node.attributes.get("rel"))
     }
     found.discard(None)
     return found.pop() if len(found) == 1 else None
 
 
-def _meta_robots(tree: LexborHTMLParser, agent: str) -> frozenset[str]:
+def _meta_robots(nodes: Iterable[LexborNode], agent: str) -> frozenset[str]:
+    """The directives of ``<meta name=robots|AGENT content>`` elements."""
     names = {"robots", product_token(agent)}
     found: set[str] = set()
-    for node in tree.css("meta[name][content]"):
+    for node in nodes:
         name = (node.attributes.get("name") or "").strip().lower()
         if name in names:
             found |= _directives(node.attributes.get("content") or "")
@@ -293,7 +321,9 @@ def _meta_robots(tree: LexborHTMLParser, agent: str) -> frozenset[str]:
 
 def _anchor_href(node: LexborNode) -> str | None:
     attributes = node.attributes
-    if "nofollow" in _tokens(attributes.get("rel")):
+    rel = attributes.get("rel")
+    # As ``"nofollow" in _tokens(rel)``, without a set for every anchor.
+    if rel and "nofollow" in rel.lower().split():
         return None
     return attributes.get("href")
 
@@ -320,7 +350,8 @@ def extract_links(
     >>> page.links, sorted(page.robots)
     (('https://example.com/a',), ['noindex'])
     """
-    base = document_base(tree, page_url)
+    anchors, heads, metas, base_node = _page_elements(tree)
+    base = _base_of(base_node, page_url)
     try:
         parts = urlsplit(base)
         origin = f"{parts.scheme}://{parts.netloc}"
@@ -329,7 +360,7 @@ def extract_links(
     seen: dict[str, str | None] = {}
     links: dict[str, None] = {}
     truncated = False
-    for scanned, node in enumerate(tree.css("a[href], area[href]")):
+    for scanned, node in enumerate(anchors):
         if scanned >= MAX_ANCHORS_SCANNED:
             truncated = True
             break
@@ -347,9 +378,35 @@ def extract_links(
             links[url] = None
     return PageLinks(
         links=tuple(links),
-        canonical=_canonical(tree, base),
-        feeds=feed_links(tree, base),
-        robots=_meta_robots(tree, agent),
+        canonical=_canonical(heads, base),
+        feeds=_feeds(heads, base),
+        robots=_meta_robots(metas, agent),
         base=base,
         truncated=truncated,
     )
+
+
+def _page_elements(
+    tree: LexborHTMLParser,
+) -> tuple[list[LexborNode], list[LexborNode], list[LexborNode], LexborNode | None]:
+    """The elements ``extract_links`` reads, from one walk of the page (``_PAGE_QUERY``).
+
+    ``<a href>`` and ``<area href>``, ``<link href>`` and ``<meta name
+    content>`` elements, each in document order, and the first ``<base
+    href>``: what ``tree.css`` gives for each selector on its own.
+    """
+    anchors: list[LexborNode] = []
+    heads: list[LexborNode] = []
+    metas: list[LexborNode] = []
+    base: LexborNode | None = None
+    for node in tree.css(_PAGE_QUERY):
+        tag = node.tag
+        if tag == "a" or tag == "area":
+            anchors.append(node)
+        elif tag == "link":
+            heads.append(node)
+        elif tag == "meta":
+            metas.append(node)
+        elif tag == "base" and base is None:
+            base = node
+    return anchors, heads, metas, base

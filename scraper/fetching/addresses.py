@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import ipaddress
 import logging
 import socket
@@ -115,6 +116,12 @@ _METADATA: Final[frozenset[IPAddress]] = frozenset(
         "192.0.0.192",  # Oracle Cloud
     )
 )
+
+#: Entries of the memo of :func:`literal_address`, and of each NetworkPolicy's
+#: verdicts: far more hosts and addresses than a crawl talks to at once.
+_MEMO_SIZE: Final = 4096
+#: Longest host string memoised: a DNS name has at most 253 characters.
+_MEMO_KEY_MAX: Final = 256
 
 _GLOBAL_UNICAST_V6: Final = _net("2000::/3")
 _SIXTOFOUR: Final = _net("2002::/16")
@@ -364,7 +371,21 @@ def literal_address(host: str) -> IPAddress | None:
     ['127.0.0.1', '127.0.0.1', '127.0.0.1', '127.0.0.1']
     >>> str(literal_address("[::ffff:7f00:1]")), literal_address("example.org")
     ('::ffff:7f00:1', None)
+
+    Memoised (PROCESS-WIDE CACHE, bounded): a fetch reads the same host
+    several times (URL checks, the transport, the resolver), and a crawl the
+    same few hosts for every page; the answer depends on the string alone
+    and IP address objects are immutable, so sharing them is always correct.
+    Strings longer than any host name are read afresh, so that hostile URLs
+    cannot fill the memo with long keys.
     """
+    if len(host) > _MEMO_KEY_MAX:
+        return _read_literal(host)
+    return _memo_literal(host)
+
+
+def _read_literal(host: str) -> IPAddress | None:
+    """:func:`literal_address`, unmemoised."""
     text = host.strip()
     if text.startswith("[") and text.endswith("]"):
         text = text[1:-1]
@@ -388,6 +409,10 @@ def literal_address(host: str) -> IPAddress | None:
     for i, byte in enumerate(head):
         value |= byte << (8 * (3 - i))
     return ipaddress.IPv4Address(value)
+
+
+#: The memo behind :func:`literal_address`.
+_memo_literal = functools.lru_cache(maxsize=_MEMO_SIZE)(_read_literal)
 
 
 def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
@@ -526,6 +551,10 @@ def refusal(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> str | None
     return None
 
 
+#: No verdict memoised yet (None is a verdict: allowed).
+_UNJUDGED: Final = "\x00unjudged"
+
+
 class NetworkPolicy:
     """The default address policy: refuse what :func:`refusal` refuses.
 
@@ -539,6 +568,11 @@ class NetworkPolicy:
         self._allowed = parse_networks(allow_networks)
         versions = {n.version for n in self._allowed if n.prefixlen == 0}
         self._allows_all = versions == {4, 6}
+        # THIS MEMO HOLDS STATE: refusal() of each address string seen, at most
+        # _MEMO_SIZE of them.  The networks never change after __init__, so a
+        # verdict stays true; a crawl asks about the same few addresses for
+        # every connection (every request, for literal hosts).
+        self._verdicts: dict[str, str | None] = {}
 
     @classmethod
     def from_config(cls, config: FetchConfig) -> NetworkPolicy:
@@ -564,11 +598,18 @@ class NetworkPolicy:
                 "report it), so it cannot be checked; use the default transport",
                 url=None,
             )
-        try:
-            parsed = ipaddress.ip_address(address)
-        except ValueError:
-            raise BlockedAddress(f"{host}: {address!r} is not an IP address", url=None) from None
-        reason = refusal(parsed, self._allowed)
+        reason = self._verdicts.get(address, _UNJUDGED)
+        if reason is _UNJUDGED:
+            try:
+                parsed = ipaddress.ip_address(address)
+            except ValueError:
+                raise BlockedAddress(
+                    f"{host}: {address!r} is not an IP address", url=None
+                ) from None
+            reason = refusal(parsed, self._allowed)
+            if len(self._verdicts) >= _MEMO_SIZE:
+                self._verdicts.clear()
+            self._verdicts[address] = reason
         if reason is None:
             return
         shown = host if host == address else f"{host} ({address})"

@@ -276,9 +276,10 @@ class GuardedAiohttpTransport(httpx.AsyncBaseTransport, AddressGuarded):
         if session is None:
             session = self._session = self._open_session()
         url = self._checked_url(request.url)
+        shown = str(request.url)  # for error messages
         timeout = request.extensions.get("timeout", {})
         body = await request.aread()
-        with _mapped_errors(str(request.url), self._head_limits):
+        with _mapped_errors(shown, self._head_limits):
             response = await session.request(
                 request.method,
                 URL(str(url), encoded=True),
@@ -302,7 +303,7 @@ class GuardedAiohttpTransport(httpx.AsyncBaseTransport, AddressGuarded):
         return httpx.Response(
             status_code=response.status,
             headers=list(response.raw_headers),
-            stream=_Body(response, str(request.url), self._head_limits),
+            stream=_Body(response, shown, self._head_limits),
             request=request,
             extensions=extensions,
         )

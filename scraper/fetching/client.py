@@ -32,12 +32,13 @@ import datetime as dt
 import logging
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Final, Self
 from urllib.parse import urlsplit
 
 import httpx
+from tenacity import AsyncRetrying
 
 from scraper.config import FetchConfig
 from scraper.errors import (
@@ -53,6 +54,7 @@ from scraper.errors import (
 from scraper.fetching.addresses import NetworkPolicy, Resolver, SystemResolver
 from scraper.fetching.charset import decode_document
 from scraper.fetching.content import check_content, check_declared
+from scraper.fetching.cookies import use_quick_cookies
 from scraper.fetching.decoding import BodyDecoder, content_encodings
 from scraper.fetching.httpx_errors import map_body_error, map_httpx_error
 from scraper.fetching.redirects import (
@@ -65,11 +67,11 @@ from scraper.fetching.redirects import (
     keep_location,
     location,
     may_send_credentials,
-    normalize_url,
+    normalized,
     peer_address,
     redirect_method,
     redirect_target,
-    request_headers,
+    trusted_headers,
 )
 from scraper.fetching.retry import (
     RETRY_AFTER_STATUSES,
@@ -78,6 +80,7 @@ from scraper.fetching.retry import (
     check_retry_after,
     make_retrying,
     parse_retry_after,
+    retry_after_first,
     retryable_status,
 )
 from scraper.fetching.robots import RobotsCache
@@ -227,7 +230,7 @@ class Fetcher:
             # (by httpx's transport: aiohttp's never goes through a proxy).
             for pattern, proxy in (environment_proxies() if cfg.trust_env else {}).items():
                 mounts[pattern] = None if proxy is None else self._proxied(proxy, limits)
-        return httpx.AsyncClient(
+        client = httpx.AsyncClient(
             http2=cfg.http2,
             trust_env=cfg.trust_env,
             verify=cfg.verify,
@@ -244,6 +247,8 @@ class Fetcher:
             transport=transport,
             mounts=mounts,
         )
+        use_quick_cookies(client)
+        return client
 
     def _guarded(self, limits: httpx.Limits) -> httpx.AsyncBaseTransport:
         """The self-guarding transport ``config.transport`` names."""
@@ -283,7 +288,7 @@ class Fetcher:
         deadline = started + self._config.timeout
         try:
             async with asyncio.timeout_at(deadline):
-                page = await self._follow(client, url, deadline, headers or {})
+                page = await self._follow(client, url, deadline, headers or {}, started)
         except FetchError as exc:
             if exc.url is None:  # raised where only the host was known (address policy)
                 exc.url = url
@@ -294,17 +299,28 @@ class Fetcher:
                 "the server is too slow (raise FetchConfig.timeout to wait longer)",
                 url=url,
             ) from exc
-        elapsed = loop.time() - started
-        logger.debug("fetched %s -> %s (%d) in %.2f s", url, page.final_url, page.status, elapsed)
-        return _with_elapsed(page, elapsed)
+        logger.debug(
+            "fetched %s -> %s (%d) in %.2f s", url, page.final_url, page.status, page.elapsed
+        )
+        return page
 
     async def _follow(
-        self, client: httpx.AsyncClient, url: str, deadline: float, extra: dict[str, str]
+        self,
+        client: httpx.AsyncClient,
+        url: str,
+        deadline: float,
+        extra: dict[str, str],
+        started: float,
     ) -> Page:
-        """Walk the redirect chain hop by hop and build the Page of the last one."""
+        """Walk the redirect chain hop by hop and build the Page of the last one.
+
+        ``started`` is the loop time the fetch began: the Page is built once,
+        with its ``elapsed``, rather than copied to add it.
+        """
         counts: Counter[str] = Counter()
         max_length = self._config.max_url_length
-        current = normalize_url(url, max_length)
+        # ``parsed``: the request URL of ``current`` when normalising gave it for free.
+        current, parsed = normalized(url, max_length)
         method = "GET"
         hops = [current]
         seen = {(current, _cookie_state(client))}
@@ -312,10 +328,10 @@ class Fetcher:
             check_scheme(current)
             if self._config.obey_robots and self._robots is not None:
                 await self._robots.check(current)
-            hop = await self._request(client, method, current, url, deadline, counts, extra)
+            hop = await self._request(client, method, current, parsed, url, deadline, counts, extra)
             if isinstance(hop, _Final):
                 break
-            target = normalize_url(redirect_target(current, hop.location), max_length)
+            target, parsed = normalized(redirect_target(current, hop.location), max_length)
             if len(hops) > self._config.max_redirects:
                 raise TooManyRedirects(
                     f"{url} redirected more than {self._config.max_redirects} times; "
@@ -351,6 +367,7 @@ class Fetcher:
             redirects=tuple(hops),
             address=hop.address,
             retries=dict(counts),
+            elapsed=asyncio.get_running_loop().time() - started,
         )
 
     async def _request(
@@ -358,12 +375,17 @@ class Fetcher:
         client: httpx.AsyncClient,
         method: str,
         url: str,
+        parsed: httpx.URL | None,
         first_url: str,
         deadline: float,
         counts: Counter[str],
         extra: dict[str, str],
     ) -> _Redirect | _Final:
-        """One hop, retried on transient failures."""
+        """One hop, retried on transient failures.
+
+        ``parsed`` is ``httpx.URL(url)`` when the caller has it (see
+        ``redirects.normalized``): the request then skips parsing ``url`` again.
+        """
         loop = asyncio.get_running_loop()
 
         def remaining() -> float:
@@ -371,8 +393,8 @@ class Fetcher:
 
         # The caller's per-fetch headers follow the same rule as the configured ones.
         configured = [*self._config.headers, *extra.items()]
-        headers = request_headers(configured, first_url=first_url, hop_url=url)
         trusted = may_send_credentials(first_url, url)
+        headers = trusted_headers(configured, trusted=trusted)
 
         host = urlsplit(url).hostname or ""
         attempts = 0
@@ -383,7 +405,10 @@ class Fetcher:
             guard = HopGuard(self._hop_policy, self._resolver, url)
             await guard.preflight()
             request = client.build_request(
-                method, url, headers=headers, extensions=guard.extensions
+                method,
+                url if parsed is None else parsed,
+                headers=headers,
+                extensions=guard.extensions,
             )
             if not trusted:
                 # The client's jar matches cookies by host only (as RFC 6265 says),
@@ -417,11 +442,12 @@ class Fetcher:
                 self._budget.earn(host)
             return result
 
-        retrying = make_retrying(
-            self._config, remaining=remaining, counts=counts, url=url, budget=self._budget
-        )
-        result: _Redirect | _Final = await retrying(attempt)
-        return result
+        def retrying() -> AsyncRetrying:
+            return make_retrying(
+                self._config, remaining=remaining, counts=counts, url=url, budget=self._budget
+            )
+
+        return await retry_after_first(attempt, retrying)
 
     async def _read(
         self, response: httpx.Response, url: str, remaining: Callable[[], float]
@@ -540,7 +566,3 @@ def _status_error(response: httpx.Response, url: str) -> HTTPStatusError:
 
 def _cookie_state(client: httpx.AsyncClient) -> tuple[tuple[str, str, str, str], ...]:
     return tuple(sorted((c.domain, c.path, c.name, c.value or "") for c in client.cookies.jar))
-
-
-def _with_elapsed(page: Page, elapsed: float) -> Page:
-    return replace(page, elapsed=elapsed)
