@@ -26,6 +26,7 @@ import re
 
 import lxml.etree
 import lxml.html
+import numpy as np
 import trafilatura
 from selectolax.lexbor import LexborHTMLParser
 from trafilatura.settings import Document
@@ -298,12 +299,40 @@ def _unwrap_layout_tables(tree: LexborHTMLParser) -> None:
 def _visible_words(tree: LexborHTMLParser) -> int:
     """Whitespace-separated words of visible text in <body>; strips what is never shown.
 
-    ``str.split`` rather than ``\\w+``: this runs on every page, on the
+    ``str.split`` words rather than ``\\w+``: this runs on every page, on the
     whole page's text, and is only the denominator of a coverage share.
     """
     tree.strip_tags(["script", "template"])
     body = tree.body
-    return len(body.text(deep=True, separator=" ").split()) if body is not None else 0
+    return _split_count(body.text(deep=True, separator=" ")) if body is not None else 0
+
+
+#: The last code point ``str.isspace`` says is white space (U+3000, the ideographic space).
+_LAST_SPACE = 0x3000
+#: Is the code point white space, for every code point up to ``_LAST_SPACE + 1``
+#: (which stands for all those above: none is).
+_IS_SPACE = np.array([chr(c).isspace() for c in range(_LAST_SPACE + 2)], dtype=bool)
+
+
+def _split_count(text: str) -> int:
+    """``len(text.split())``, without building the words.
+
+    Why: the page's visible text is the longest string extraction handles
+    (some 15,000 characters and 2,000 words on a news page), and ``split``
+    spends most of its time making one string per word, only for them to be
+    counted.  Here numpy counts the word starts (a character that is not
+    white space, first or after one that is) over the code points, with
+    ``str.isspace`` as the definition of white space, as ``split`` has it
+    (a test compares them on any text).
+
+    >>> _split_count(" Il\\xa0pleut\\u3000à Paris.\\n"), _split_count("")
+    (4, 0)
+    """
+    if not text:
+        return 0
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    space = _IS_SPACE[np.minimum(points, _LAST_SPACE + 1)]
+    return int(np.count_nonzero(space[:-1] > space[1:])) + int(not space[0])
 
 
 #: lxml.html's parser as trafilatura configures it, but with a lookup in C that

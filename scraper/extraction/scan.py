@@ -33,17 +33,31 @@ __all__ = [
     "scan",
 ]
 
+#: Words in the address of a link to an author's page (what ``AUTHOR_LINK``
+#: then checks in full).  Matched case-sensitively: URLs are lower-case.
+_AUTHOR_HREF_WORDS = (
+    "author",
+    "contributor",
+    "writer",
+    "columnist",
+    "reporter",
+    "producer",
+    "member",
+    "/u/",
+)
 #: Everything the extractor looks at, in one pass over the tree.  A class
 #: substring selector costs about 0.075 ms a page (a link one 0.03 ms, the
 #: rest next to nothing), so the list is kept short: ``[class*=publish]``
 #: and ``[class*=posted]`` were dropped once the dates printed beside the
 #: headline were read directly (``datelines.py``); on the WCXB pages no
-#: figure moved.  Links are matched case-sensitively: URLs are lower-case.
+#: figure moved.  lexbor evaluates each selector of a list on its own, so
+#: the link words share one ``a:is(...)``: the same elements, in the same
+#: order once :func:`scan` has dropped repeats, for about a sixth less time
+#: (a test compares it with the list of ``a[href*=...]`` it replaces).
 SCAN = (
     "meta, link[rel], script[type], title, h1, time, [itemprop], a[rel~=author i],"
     " [class*=author i], [class*=byline i], [class*=date i],"
-    " a[href*=author], a[href*=contributor], a[href*=writer],"
-    ' a[href*=columnist], a[href*=reporter], a[href*=producer], a[href*=member], a[href*="/u/"]'
+    " a:is(" + ", ".join(f'[href*="{word}"]' for word in _AUTHOR_HREF_WORDS) + ")"
 )
 
 

@@ -22,6 +22,11 @@ from scraper.extraction.strings import clean, norm, words
 __all__ = ["choose_title", "is_site", "site_keys", "site_part", "strip_site"]
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»/]\s+|\s*[|·•»]\s*|:\s+")
+#: A character every match of ``_TITLE_SEPARATORS`` holds.  Why: that pattern
+#: has no prefix for ``re`` to skip ahead to, and tries it at every position
+#: of the title; most headlines hold none of these characters, and one
+#: search for them settles that they hold no separator.
+_SEPARATOR_MARK = re.compile(r"[|\-–—:·•»/]")
 _TITLE_TAIL = re.compile(r"\s*[¶#§]\s*$")  # Sphinx and MkDocs permalinks
 _REPEATED = re.compile(r"^(.{2,}?)(?:\s+\1)+$")  # "News News": a mobile and a desktop copy
 _TRUNCATED = ("...", "…")
@@ -62,16 +67,40 @@ def is_site(part: str, keys: set[str]) -> bool:
     words is part of a key, apart from generic words and numbers (``"Rust
     Blog"`` on ``blog.rust-lang.org``, ``"Aura Official Site"`` on ``aura.com``).
     """
-    whole = norm(part)
+    parts = _word_forms(part)
+    # norm drops the spaces too: for ASCII the whole form is the words' forms joined
+    whole = "".join(parts) if part.isascii() else norm(part)
     if not whole or whole in keys:
         return True
-    parts = [w for w in (norm(w) for w in part.split()) if w]
     if not parts or len(parts) > 6:
         return False
     if len(parts) >= 3 and "".join(w[0] for w in parts if w not in ("of", "the", "and")) in keys:
         return True
     named = [w for w in parts if w not in sel.SITE_WORDS and len(w) > 2 and not w.isdigit()]
     return bool(named) and all(any(w in k or (len(k) >= 3 and k in w) for k in keys) for w in named)
+
+
+#: ``str.translate`` table deleting the ASCII characters that are neither a
+#: letter, a digit nor white space (what ``norm`` drops, the spaces kept).
+_ASCII_NOT_WORD_OR_SPACE = {
+    code: None for code in range(128) if not (chr(code).isalnum() or chr(code).isspace())
+}
+
+
+def _word_forms(part: str) -> list[str]:
+    """``norm`` of each whitespace-separated word of ``part``, empty ones left out.
+
+    Why not just that: titles are tested word by word several times a page,
+    and for ASCII (most titles) lower-casing the whole part and deleting its
+    punctuation at once gives the same forms for a fraction of the calls
+    (a test checks it against the plain form).
+
+    >>> _word_forms("U.S. Small-Business Admin. – 2024"), _word_forms("Le Petit Écho")
+    (['us', 'smallbusiness', 'admin', '2024'], ['le', 'petit', 'echo'])
+    """
+    if part.isascii():
+        return part.lower().translate(_ASCII_NOT_WORD_OR_SPACE).split()
+    return [w for w in (norm(w) for w in part.split()) if w]
 
 
 def strip_site(title: str, keys: set[str]) -> str:
@@ -88,6 +117,8 @@ def strip_site(title: str, keys: set[str]) -> str:
     'Putin visiterà la Corea del Nord – dichiarazione del Cremlino'
     """
     for _ in range(2):
+        if _SEPARATOR_MARK.search(title) is None:
+            break  # no separator: one part
         parts = _TITLE_SEPARATORS.split(title)
         if len(parts) < 2:
             break
@@ -113,7 +144,7 @@ def site_part(title: str | None, keys: set[str]) -> str | None:
     >>> site_part("La boulangerie rouvre – Économie", keys) is None
     True
     """
-    if not title:
+    if not title or _SEPARATOR_MARK.search(title) is None:
         return None
     parts = [p.strip() for p in _TITLE_SEPARATORS.split(title)]
     if len(parts) < 2:
@@ -152,9 +183,10 @@ def choose_title(found: Found, ld: Ld, keys: set[str]) -> str | None:
         if h1 and not is_site(h1, keys):
             h1s.append(h1)
     best: tuple[float, str, str, bool] | None = None
+    meta_word_sets = [words(meta) for meta in metas]
     for h1 in h1s:
-        for meta in metas:
-            h1_words, meta_words = words(h1), words(meta)
+        h1_words = words(h1)
+        for meta, meta_words in zip(metas, meta_word_sets, strict=True):
             if h1_words and meta_words:
                 contained = h1_words <= meta_words or meta_words <= h1_words
                 score = len(h1_words & meta_words) / len(h1_words | meta_words) + contained

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from cleaners.language import detect_language, normalize_lang
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners.language import _has_letters, detect_language, normalize_lang
 
 
 @pytest.mark.parametrize(
@@ -51,3 +55,11 @@ def test_unsure_is_none(text: str):
 def test_reads_only_the_start():
     text = "Il presidente russo arriverà in visita ufficiale in Corea del Nord. " * 40
     assert detect_language(text + "x" * 100_000) == "it"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=120), st.integers(0, 60))
+def test_has_letters_agrees_with_findall(text: str, count: int):
+    """The letter check stops early, with the answer counting every letter gives."""
+    expected = len(re.findall(r"[^\W\d_]", text)) >= count
+    assert _has_letters(text, count) is expected
