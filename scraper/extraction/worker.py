@@ -29,7 +29,6 @@ only the address-space cap applies.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import multiprocessing
 import os
@@ -196,44 +195,6 @@ def _serve(
             conn.send(("error", type(exc).__name__, f"{type(exc).__name__}: {exc}"))
 
 
-#: Documents up to this size are written to an idle worker's pipe from the
-#: event loop (the worker is reading: tens of microseconds); larger ones from
-#: a thread, so that the loop never waits on a long copy.
-_SEND_INLINE: Final = 1 << 20
-
-
-def _outcome(reply: tuple[Any, ...], url: str | None) -> Any:  # noqa: ANN401 (the task's result)
-    """The task's result from a worker's reply, or the typed error it reports."""
-    if reply[0] == "ok":
-        return reply[1]
-    _, name, message = reply
-    error = _KNOWN_ERRORS.get(name, ExtractionError)
-    if issubclass(error, UnsupportedContent | UndecodableContent):
-        raise error(message, url=url)
-    raise error(message)
-
-
-async def _readable(conn: Connection, timeout: float) -> bool:
-    """Wait until ``conn`` has something to read (True) or ``timeout`` seconds pass (False)."""
-    if conn.poll(0):
-        return True
-    loop = asyncio.get_running_loop()
-    ready: asyncio.Future[bool] = loop.create_future()
-
-    def settle(value: bool) -> None:
-        if not ready.done():
-            ready.set_result(value)
-
-    fd = conn.fileno()
-    loop.add_reader(fd, settle, True)
-    timer = loop.call_later(timeout, settle, False)
-    try:
-        return await ready
-    finally:
-        timer.cancel()
-        loop.remove_reader(fd)
-
-
 @dataclass(slots=True)
 class _Worker:
     process: BaseProcess
@@ -273,7 +234,6 @@ class ExtractionPool:
         self._lock = threading.Lock()
         self._started = 0
         self._closed = False
-        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         # forkserver: a clean child without the parent's threads or sockets.
         # The server imports the extraction stack and warms it up once
         # (``_preload``), so that every worker, and every replacement of a
@@ -381,121 +341,20 @@ class ExtractionPool:
             raise ExtractionError(
                 f"the extraction worker died (exit code {code}); its stderr says why"
             ) from exc
-        if self._over_limit(worker):
+        limit, resident = self._memory_limit, _resident(worker.process.pid)
+        if limit is not None and resident is not None and resident > limit:
+            # It finished, but holds more than it may keep: start afresh.
+            logger.info("extraction worker holds %d MiB; replaced", resident >> 20)
             self._discard(worker)
         else:
             self._idle.put(worker)
-        return _outcome(reply, url)
-
-    def _over_limit(self, worker: _Worker) -> bool:
-        """Whether a worker that just answered holds more memory than it may keep."""
-        limit, resident = self._memory_limit, _resident(worker.process.pid)
-        if limit is not None and resident is not None and resident > limit:
-            logger.info("extraction worker holds %d MiB; replaced", resident >> 20)
-            return True
-        return False
-
-    async def arun(
-        self, html: bytes | str, url: str | None = None, *, encoding: str | None = None
-    ) -> Any:  # noqa: ANN401 (whatever the pool's task returns; its caller knows the type)
-        """:meth:`run` for an event loop: the same bounds, without a thread per document.
-
-        Why: a crawl hands every page to the pool, and a thread hop per page
-        (an executor thread blocked in ``run``, waking the loop when done)
-        cost about as much CPU as reading the page's links.  Here the loop
-        itself waits for the worker's pipe, and checks the deadline and the
-        worker's memory on timers.  Only the rare slow steps run in a thread:
-        starting or replacing a worker, and sending a document over 1 MiB.
-        A cancelled call kills its worker (its answer would be out of step).
-        """
-        async with self._async_slots():
-            worker = await self._aacquire()
-            try:
-                if not worker.ready:
-                    await self._astart(worker)
-                job = (html, url, encoding)
-                if len(html) > _SEND_INLINE:
-                    await asyncio.to_thread(worker.conn.send, job)
-                else:
-                    worker.conn.send(job)
-                await self._await_reply(worker)
-                reply = worker.conn.recv()
-            except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
-                worker.process.join(1)
-                code = worker.process.exitcode
-                await asyncio.to_thread(self._discard, worker)
-                raise ExtractionError(
-                    f"the extraction worker died (exit code {code}); its stderr says why"
-                ) from exc
-            except asyncio.CancelledError:
-                await asyncio.shield(asyncio.to_thread(self._discard, worker))
-                raise
-            if self._over_limit(worker):
-                await asyncio.to_thread(self._discard, worker)
-            else:
-                self._idle.put(worker)
-            return _outcome(reply, url)
-
-    def _async_slots(self) -> asyncio.Semaphore:
-        """One slot per worker for :meth:`arun` callers of the running loop."""
-        loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots[0] is not loop:
-            self._slots = (loop, asyncio.Semaphore(self._size))
-        return self._slots[1]
-
-    async def _aacquire(self) -> _Worker:
-        """A worker for :meth:`arun`: an idle one, a new one, or (when threads
-        calling :meth:`run` hold them all) the next one freed."""
-        with self._lock:
-            if self._closed:
-                raise ExtractionError("the extraction pool is closed")
-            can_start = self._started < self._size
-            if can_start:
-                self._started += 1
-        if can_start:
-            return await asyncio.to_thread(self._spawn)
-        try:
-            worker = self._idle.get_nowait()
-        except queue.Empty:
-            worker = await asyncio.to_thread(self._idle.get)
-        if worker is None:
-            raise ExtractionError("the extraction pool is closed")
-        return worker
-
-    async def _astart(self, worker: _Worker) -> None:
-        """:meth:`_start` on the loop: wait for the new worker's "ready"."""
-        if not await _readable(worker.conn, WORKER_STARTUP_TIMEOUT):
-            await asyncio.to_thread(self._discard, worker)
-            raise ExtractionError(
-                f"the extraction worker did not start within {WORKER_STARTUP_TIMEOUT:g} s; "
-                "the machine may be overloaded"
-            )
-        worker.conn.recv()  # ("ready",); EOFError if it died while starting
-        worker.ready = True
-
-    async def _await_reply(self, worker: _Worker) -> None:
-        """:meth:`_wait` on the loop: kill the worker at the deadline or past the memory limit."""
-        timeout = self._config.extract.timeout
-        limit = self._memory_limit
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                await asyncio.to_thread(self._discard, worker)
-                raise ExtractionError(
-                    f"extraction took longer than its deadline of {timeout:g} s; worker killed"
-                )
-            step = remaining if limit is None else min(remaining, MEMORY_POLL)
-            if await _readable(worker.conn, step):
-                return
-            resident = None if limit is None else _resident(worker.process.pid)
-            if limit is not None and resident is not None and resident > limit:
-                await asyncio.to_thread(self._discard, worker)
-                raise ExtractionError(
-                    f"extraction used more than {limit >> 20} MiB of memory ({resident >> 20} "
-                    "MiB); worker killed (a hostile or oversized document)"
-                )
+        if reply[0] == "ok":
+            return reply[1]
+        _, name, message = reply
+        error = _KNOWN_ERRORS.get(name, ExtractionError)
+        if issubclass(error, UnsupportedContent | UndecodableContent):
+            raise error(message, url=url)
+        raise error(message)
 
     def _start(self, worker: _Worker) -> None:
         """Wait until a new worker has warmed up (outside any page's deadline)."""

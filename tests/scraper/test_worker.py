@@ -8,7 +8,6 @@ start first and sets its deadline from it.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -151,73 +150,3 @@ def test_the_memory_bound_comes_from_the_config():
         assert pool._memory_limit == 123 * 1024 * 1024
     with ExtractionPool(small, memory_limit=None) as pool:
         assert pool._memory_limit is None
-
-
-# -- arun: the same bounds from an event loop ----------------------------------------------
-
-
-def test_arun_runs_many_documents_on_few_workers():
-    async def main() -> list[str]:
-        with ExtractionPool(Config(), processes=2, task=tasks.echo) as pool:
-            return list(await asyncio.gather(*(pool.arun(f"<p>{i}</p>") for i in range(20))))
-
-    assert asyncio.run(main()) == [f"<p>{i}</p>" for i in range(20)]
-
-
-@pytest.mark.slow  # a deadline, then a cold worker
-def test_arun_deadline_kills_the_worker_and_the_pool_goes_on(warm: Warm):
-    deadline = max(1.0, 2.0 * warm.cold_start)
-    config = Config(extract=ExtractConfig(timeout=deadline))
-
-    async def main() -> None:
-        with ExtractionPool(config, processes=1, task=tasks.stall) as pool:
-            started = time.monotonic()
-            with pytest.raises(scraper.ExtractionError, match="deadline"):
-                await pool.arun(tasks.STALL)
-            assert time.monotonic() - started < deadline + max(2.0, warm.cold_start)
-            assert await pool.arun("<p>next</p>") == "<p>next</p>"
-
-    asyncio.run(main())
-
-
-def test_arun_worker_past_its_memory_limit_is_killed():
-    limit = 320 * tasks.MIB
-
-    async def main() -> None:
-        with ExtractionPool(
-            Config(), processes=1, task=tasks.hog_slowly, memory_limit=limit
-        ) as pool:
-            with pytest.raises(scraper.ExtractionError, match="more than 320 MiB of memory"):
-                await pool.arun("<p>x</p>")
-            assert limit < pool.peak_rss < limit + 160 * tasks.MIB
-
-    asyncio.run(main())
-
-
-def test_arun_typed_errors_and_large_documents(pool: ExtractionPool):
-    async def main() -> None:
-        with pytest.raises(scraper.NoArticleError, match="no article"):
-            await pool.arun(_page("js-shell"), "https://pennywise.app/dashboard")
-        # over 1 MiB: sent from a thread, same answer
-        big = _page("it-wordpress-news") + b"<!--" + b"x" * (2 << 20) + b"-->"
-        article = await pool.arun(big, URL)
-        assert article.title.startswith("Tramvia per Bagno a Ripoli")
-
-    asyncio.run(main())
-
-
-def test_arun_cancelled_mid_document_replaces_its_worker(warm: Warm):
-    async def main() -> None:
-        with ExtractionPool(Config(), processes=1, task=tasks.stall) as pool:
-            await pool.arun("<p>warm</p>")
-            (first,) = pool._all
-            job = asyncio.ensure_future(pool.arun(tasks.STALL))
-            await asyncio.sleep(0.3)
-            job.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await job
-            assert not first.process.is_alive()
-            # the replacement answers in step: its reply is this job's
-            assert await pool.arun("<p>after</p>") == "<p>after</p>"
-
-    asyncio.run(main())
