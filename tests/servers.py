@@ -52,6 +52,7 @@ __all__ = [
     "png",
     "redirect",
     "robots",
+    "self_signed_certificate",
     "self_signed_tls",
 ]
 
@@ -316,19 +317,26 @@ class TestServer(Served):
             return route.next(seen)
 
 
-def self_signed_tls(directory: Path) -> ssl.SSLContext:
-    """A server TLS context with a fresh self-signed certificate for 127.0.0.1 (needs openssl)."""
+def self_signed_certificate(directory: Path, host: str) -> tuple[ssl.SSLContext, Path]:
+    """A server TLS context with a fresh self-signed certificate for ``host`` (a name or an
+    IP address), and the certificate's path for clients to trust (needs openssl)."""
     cert, key = directory / "cert.pem", directory / "key.pem"
+    kind = "IP" if host.replace(".", "").isdigit() or ":" in host else "DNS"
     subprocess.run(
         ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-subj", f"/CN={host}", "-addext", f"subjectAltName={kind}:{host}",
          "-keyout", str(key), "-out", str(cert)],
         check=True,
         capture_output=True,
     )  # fmt: skip
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    return context
+    return context, cert
+
+
+def self_signed_tls(directory: Path) -> ssl.SSLContext:
+    """A server TLS context with a fresh self-signed certificate for 127.0.0.1 (needs openssl)."""
+    return self_signed_certificate(directory, "127.0.0.1")[0]
 
 
 # -- reply builders -------------------------------------------------------------------

@@ -11,8 +11,6 @@ import asyncio
 import dataclasses
 import os
 import socket
-import ssl
-import subprocess
 import threading
 import time
 from collections.abc import Iterator
@@ -34,7 +32,7 @@ from scraper.fetching.transport import AddressGuarded, GuardedTransport
 from tests.hostile.cases import PAGE, head, reply
 from tests.hostile.conftest import FAST, FakeResolver, guarded
 from tests.hostile.server import Conn, Request
-from tests.servers import TestServer, html
+from tests.servers import TestServer, html, self_signed_certificate
 
 
 @pytest.fixture(autouse=True)
@@ -338,22 +336,9 @@ def test_http2_is_accepted_by_the_httpx_transport():
 # -- TLS: the same SSL context as httpx, the host name as SNI and as the certificate's name ------
 
 
-def _certificate(directory, name: str) -> tuple[ssl.SSLContext, str]:
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", f"/CN={name}", "-addext", f"subjectAltName=DNS:{name}",
-         "-keyout", str(key), "-out", str(cert)],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
-    return context, str(cert)
-
-
 def test_tls_verifies_the_host_name_and_sends_it_as_sni(tmp_path, monkeypatch):
-    context, cert = _certificate(tmp_path, "tls.test")
+    context, cert_path = self_signed_certificate(tmp_path, "tls.test")
+    cert = str(cert_path)
     names: list[str | None] = []
     context.sni_callback = lambda sock, name, ctx: names.append(name)
     for variable in list(os.environ):

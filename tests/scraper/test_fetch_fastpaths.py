@@ -165,40 +165,36 @@ def _outcome(spec: str) -> object:
     return Retryable(NetworkError(f"boom {spec}", url="http://a.org/"), spec)
 
 
-async def _plain(specs, config, counts, budget):
-    """What the fetcher did before: every attempt inside tenacity."""
+def _scripted(specs):
+    """An attempt that plays one outcome per call, and the list of calls made."""
     results = [_outcome(spec) for spec in specs]
-    calls = 0
+    calls: list[int] = []
 
     async def attempt():
-        nonlocal calls
-        calls += 1
-        result = results[calls - 1]
+        calls.append(1)
+        result = results[len(calls) - 1]
         if isinstance(result, BaseException):
             raise result
         return result
 
+    return attempt, calls, results
+
+
+async def _plain(specs, config, counts, budget):
+    """What the fetcher did before: every attempt inside tenacity."""
+    attempt, calls, _ = _scripted(specs)
     retrying = make_retrying(
         config, remaining=lambda: 60.0, counts=counts, url="http://a.org/", budget=budget
     )
     try:
-        return await retrying(attempt), calls
+        return await retrying(attempt), len(calls)
     except (FetchError, ValueError) as exc:
-        return exc, calls
+        return exc, len(calls)
 
 
 async def _fast(specs, config, counts, budget):
-    results = [_outcome(spec) for spec in specs]
-    calls = 0
+    attempt, calls, results = _scripted(specs)
     built = 0
-
-    async def attempt():
-        nonlocal calls
-        calls += 1
-        result = results[calls - 1]
-        if isinstance(result, BaseException):
-            raise result
-        return result
 
     def retrying():
         nonlocal built
@@ -212,7 +208,7 @@ async def _fast(specs, config, counts, budget):
     except (FetchError, ValueError) as exc:
         value = exc
     assert built == (1 if isinstance(results[0], Retryable) else 0)
-    return value, calls
+    return value, len(calls)
 
 
 _OUTCOMES = st.lists(
