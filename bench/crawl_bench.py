@@ -169,7 +169,7 @@ def ours_main(args: argparse.Namespace) -> None:
     store = open_store(job.store)
     try:
         crawler = Crawler(job, store, articles=args.mode == "extract")
-        profile = cProfile.Profile() if args.profile else None
+        profile = cProfile.Profile(time.thread_time) if args.profile else None
         started = time.perf_counter()
         if profile is not None:
             profile.enable()

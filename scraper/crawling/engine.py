@@ -261,37 +261,18 @@ class Crawler:
             await self._db(self.store.begin_run, job, self.worker_id, exclusive=exclusive)
             failed = True
             try:
-                if self.output is not None:
-                    await self._db(self.output.open)
-                    await self._db(self.output.drain)  # catch up after a crash
-                fetch_cfg = dataclasses.replace(self._fetch_cfg, per_host_delay=0.0)
-                discovery_cfg = dataclasses.replace(
-                    fetch_cfg, accept_types=(*fetch_cfg.accept_types, *_DISCOVERY_TYPES)
-                )
                 with contextlib.ExitStack() as owned:
-                    pool, warming = None, None
-                    if self._articles and self._pool is not None:
-                        pool = self._pool
-                    elif self._articles:
-                        pool = owned.enter_context(
-                            ExtractionPool(self.job.config, self._processes, task=analyze_page)
-                        )
-                        warming = asyncio.gather(
-                            *(self._warm_up(pool) for _ in range(self._processes))
-                        )
-                    async with Fetcher(fetch_cfg, transport=self._new_transport()) as fetcher:
-                        async with Fetcher(
-                            discovery_cfg, robots=fetcher.robots, transport=self._new_transport()
-                        ) as discover:
-                            if not self._stopping:
-                                await self._seed(discover)
-                        # Pages are fetched while the workers still warm up:
-                        # they wait for a worker, not the fetches for both.
-                        try:
-                            await self._loop_claims(fetcher, pool, HostSlots(fetch_cfg))
-                        finally:
-                            if warming is not None:
-                                await _finish_warm_up(warming)
+                    # The workers start first, right after the store said the
+                    # run is ours: they take most of a second (their
+                    # forkserver imports the extraction stack), in threads,
+                    # while this loop opens the output, builds its fetchers
+                    # and seeds.
+                    pool, warming = self._start_pool(owned)
+                    try:
+                        await self._crawl(pool)
+                    finally:
+                        if warming is not None:
+                            await _finish_warm_up(warming)
                 if self.output is not None:
                     await self._db(self.output.drain)
                 failed = False
@@ -308,6 +289,39 @@ class Crawler:
             self._db_thread = None
         self.summary.interrupted = self._stopping
         return self.summary
+
+    def _start_pool(
+        self, owned: contextlib.ExitStack
+    ) -> tuple[ExtractionPool | None, asyncio.Future[Any] | None]:
+        """The extraction pool (None without extraction), and its workers' warm-ups if ours."""
+        if not self._articles:
+            return None, None
+        if self._pool is not None:
+            return self._pool, None
+        pool = owned.enter_context(
+            ExtractionPool(self.job.config, self._processes, task=analyze_page)
+        )
+        warming = asyncio.gather(*(self._warm_up(pool) for _ in range(self._processes)))
+        return pool, warming
+
+    async def _crawl(self, pool: ExtractionPool | None) -> None:
+        """The run's work: open the output, seed, then claim, fetch and store pages."""
+        if self.output is not None:
+            await self._db(self.output.open)
+            await self._db(self.output.drain)  # catch up after a crash
+        fetch_cfg = dataclasses.replace(self._fetch_cfg, per_host_delay=0.0)
+        discovery_cfg = dataclasses.replace(
+            fetch_cfg, accept_types=(*fetch_cfg.accept_types, *_DISCOVERY_TYPES)
+        )
+        async with Fetcher(fetch_cfg, transport=self._new_transport()) as fetcher:
+            async with Fetcher(
+                discovery_cfg, robots=fetcher.robots, transport=self._new_transport()
+            ) as discover:
+                if not self._stopping:
+                    await self._seed(discover)
+            # Pages are fetched while the workers still warm up: they wait
+            # for a worker, not the fetches for both.
+            await self._loop_claims(fetcher, pool, HostSlots(fetch_cfg))
 
     async def _warm_up(self, pool: ExtractionPool) -> None:
         """Start one worker and pay its first-use costs while the crawl seeds.
