@@ -1,7 +1,9 @@
 """THE CACHE: the cleaners' only process-wide state, built lazily.
 
 Three expensive objects are worth keeping for the life of the process: the
-py3langid model (decompressed once per machine, then memory-mapped),
+py3langid model (decompressed once per machine, then memory-mapped, and its
+faster exact classifier :class:`~cleaners.langscan.FastClassifier` over the
+same arrays),
 wordfreq's per-language frequency tables as memory-mapped
 :class:`~cleaners.wordindex.WordIndex` tries (built once per machine into a
 disk cache, then a millisecond to open) and the word
@@ -11,8 +13,11 @@ on first use, never at import time.  The first two are never mutated; a lexicon
 also holds memo tables of the splitter's measurements and decisions, which only
 ever cache what a pure function returns (so results never depend on what was
 cleaned before), are bounded, and are safe to share between threads (a lost
-update only costs a recomputation).  Nothing else in ``cleaners`` keeps state
-between calls.
+update only costs a recomputation).  The fast classifier likewise keeps the
+float32 rows of the model's features it has met (exact conversions of the
+float16 table, at most 57 MB if every feature of every language is met, a few
+MB for a crawl in a few languages), converted under a lock.  Nothing else in
+``cleaners`` keeps state between calls.
 """
 
 from __future__ import annotations
@@ -23,12 +28,14 @@ from functools import lru_cache
 from typing import Any
 
 from cleaners.chardata import WORDFREQ_CODES
+from cleaners.langscan import FastClassifier
 from cleaners.lexicon import Lexicon, build_lexicon
 from cleaners.worddata import MAX_LANGUAGES
 from cleaners.wordindex import WordIndex, load_index
 
 __all__ = [
     "accented_letters",
+    "language_classifier",
     "language_identifier",
     "lexicon",
     "prepare_data",
@@ -46,6 +53,12 @@ def language_identifier() -> Any:  # noqa: ANN401 - py3langid ships no types
 
     logger.debug("loading the py3langid model")
     return load_identifier()
+
+
+@lru_cache(maxsize=1)
+def language_classifier() -> FastClassifier:
+    """Return the faster exact ``classify`` over the one identifier's arrays (no copy)."""
+    return FastClassifier(language_identifier())
 
 
 @lru_cache(maxsize=64)
@@ -94,7 +107,7 @@ def prepare_data(languages: Iterable[str] | None = None) -> list[str]:
     """
     import wordfreq
 
-    language_identifier()
+    language_classifier()
     wanted = wordfreq.available_languages() if languages is None else languages
     codes = sorted({WORDFREQ_CODES.get(lang, lang) for lang in wanted})
     done = []

@@ -69,7 +69,7 @@ def detect_language(text: str, *, min_confidence: float = 0.8, min_letters: int 
     sample = text[:_SAMPLE_CHARS]
     if not _has_letters(sample, min_letters):
         return None
-    code, confidence = _cache.language_identifier().classify(sample)
+    code, confidence = _cache.language_classifier().classify(sample)
     logger.debug("detected %s (%.3f)", code, confidence)
     if confidence < min_confidence:
         return None
