@@ -345,6 +345,17 @@ class Crawler:
         cfg = self._fetch_cfg
         limit = self.job.max_pages
         in_flight: dict[asyncio.Task[None], Claim] = {}
+        # Finished pages, as their tasks end: the wait below then watches one
+        # event, not every page in flight (asyncio.wait on them all adds and
+        # removes a callback on each, at every wake).
+        finished: list[asyncio.Task[None]] = []
+        assert self._wake is not None
+        wake = self._wake
+
+        def on_done(task: asyncio.Task[None]) -> None:
+            finished.append(task)
+            wake.set()
+
         fetching = asyncio.Semaphore(max(1, cfg.concurrency))
         # Pages in flight: those being fetched, plus a few waiting for an
         # extraction worker, so that extraction never waits for the network.
@@ -352,7 +363,6 @@ class Crawler:
         capacity = concurrency + (2 * self._processes if pool is not None else 0)
         batch = max(1, concurrency // CLAIM_BATCH_DIVISOR)
         idle = 0.01
-        assert self._wake is not None
         try:
             while not self._stopping:
                 # Claim only what can be sent at once: a URL claimed but held
@@ -388,6 +398,7 @@ class Crawler:
                     self._fetches += 1
                     self._host_fetches[claim.host] += 1
                     task = asyncio.create_task(self._page(claim, fetcher, pool, slots, fetching))
+                    task.add_done_callback(on_done)
                     in_flight[task] = claim
                 if claims:
                     idle = 0.01
@@ -399,21 +410,16 @@ class Crawler:
                     if stats.due == 0 and stats.leased == 0:
                         break  # the frontier ran dry (what is left is due later)
                 # Wait for a page to finish, a stop, or a host slot to open.
-                self._wake.clear()
-                waiters: set[asyncio.Future[Any]] = {asyncio.ensure_future(self._wake.wait())}
-                done, _ = await asyncio.wait(
-                    set(in_flight) | waiters, timeout=idle, return_when=asyncio.FIRST_COMPLETED
-                )
-                for waiter in waiters:
+                if not finished:
+                    wake.clear()
+                    waiter = asyncio.ensure_future(wake.wait())
+                    await asyncio.wait((waiter,), timeout=idle)
                     waiter.cancel()
-                for finished in done:
-                    if finished in in_flight:
-                        del in_flight[finished]
-                        finished.result()  # a bug in _page surfaces here, not silently
                 idle = min(0.25, idle * 2)
-                for task in [t for t in in_flight if t.done()]:
+                while finished:
+                    task = finished.pop()
                     del in_flight[task]
-                    task.result()
+                    task.result()  # a bug in _page surfaces here, not silently
         finally:
             if in_flight:
                 for task in in_flight:
