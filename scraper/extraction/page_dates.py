@@ -212,8 +212,19 @@ def choose_dates(statements: DateStatements, *, day_first: bool) -> PageDates:
         # the wrong way round on a page whose language does not settle it
         printed = structured
     article_modified = _first([o.get("dateModified") for o in statements.article_ld], day_first)
+    stated_modified = (
+        article_modified
+        or _first([v for key in sel.DATE_MODIFIED_META for v in meta.get(key, ())[:3]], day_first)
+        or _first(statements.item_modified, day_first)
+        or header.updated
+    )
+    # The dated elements are walked only when a date is still missing: most
+    # articles state both in their structured data, and the walk (a region
+    # check per dated element) is the costliest step here.
     element_published, element_modified = (
-        _element_dates(statements, day_first) if not header.listing else (None, None)
+        _element_dates(statements, day_first)
+        if not header.listing and not ((printed or structured) and stated_modified)
+        else (None, None)
     )
     published = (
         printed
@@ -227,10 +238,7 @@ def choose_dates(statements: DateStatements, *, day_first: bool) -> PageDates:
         )
     )
     modified = (
-        article_modified
-        or _first([v for key in sel.DATE_MODIFIED_META for v in meta.get(key, ())[:3]], day_first)
-        or _first(statements.item_modified, day_first)
-        or header.updated
+        stated_modified
         or element_modified
         or _first([o.get("dateModified") for o in statements.page_ld], day_first)
     )

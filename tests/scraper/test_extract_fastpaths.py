@@ -194,3 +194,19 @@ def test_name_keys_are_the_names(pieces):
         return
     keys, long_names = tags._name_keys()
     assert (keys.tolist(), long_names.tolist()) == _plain_keys(data)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_count_is_the_split_count(text):
+    plain = len(text.encode("ascii").translate(article._ASCII_GAPS).split())
+    assert article._ascii_count(text) == plain == _plain_count(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["ab", "_", "9", " ", ".", "-", "\n", "\x1f", "\x7f"]), max_size=30)
+)
+def test_ascii_count_on_pieces(pieces):
+    text = "".join(pieces)
+    assert article._ascii_count(text) == article._count(text) == _plain_count(text)
