@@ -9,8 +9,9 @@ href>``, else the page URL).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Final, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -243,7 +244,9 @@ def _resolve(
     general path.  With a ``cache``, answers are remembered across pages
     under a key that holds everything the answer depends on: the absolute
     form for root-relative hrefs, the href itself for absolute http(s) ones,
-    and the base plus the href for everything else.
+    and the base plus the href for everything else.  This runs for every
+    distinct href of every page, so the cache hit is the path kept short:
+    one read of the young generation, no further call.
     """
     text = href.strip(_STRIP)
     simple = text[:1] == "/" and text[1:2] not in ("/", "\\") and not _tricky(text)
@@ -255,12 +258,13 @@ def _resolve(
         key = text
     else:
         key = base + "\x00" + text
-    found = cache.get(key, _MISSING)
-    if found is not _MISSING:
-        return found
-    url = normalize_url(key) if simple else normalize_url(text, base)
-    cache.put(key, url)
-    return url
+    found = cache._young.get(key, _MISSING)
+    if found is _MISSING:
+        found = cache.get(key, _MISSING)
+        if found is _MISSING:
+            found = normalize_url(key) if simple else normalize_url(text, base)
+            cache.put(key, found)
+    return found
 
 
 def _tricky(text: str) -> bool:
@@ -277,18 +281,21 @@ def _tricky(text: str) -> bool:
 
 def feed_links(tree: LexborHTMLParser, base: str) -> tuple[str, ...]:
     """Feeds announced by ``<link rel=alternate type=application/rss+xml|atom+xml|feed+json>``."""
-    return _feeds(tree.css("link[href][type]"), base)
+    return _feeds(tree.css("link[href][type]"), partial(normalize_url, base=base))
 
 
-def _feeds(nodes: Iterable[LexborNode], base: str) -> tuple[str, ...]:
-    """``feed_links`` over ``<link href>`` elements (one without ``type`` is no feed)."""
+def _feeds(nodes: Iterable[LexborNode], resolve: Callable[[str], str | None]) -> tuple[str, ...]:
+    """``feed_links`` over ``<link href>`` elements (one without ``type`` is no feed).
+
+    ``resolve`` is ``normalize_url`` against the document base (or a cached equivalent).
+    """
     found: list[str] = []
     for node in nodes:
         attributes = node.attributes
         kind = (attributes.get("type") or "").split(";")[0].strip().lower()
         if kind not in FEED_TYPES or "alternate" not in _tokens(attributes.get("rel")):
             continue
-        url = normalize_url(attributes.get("href") or "", base)
+        url = resolve(attributes.get("href") or "")
         if url is not None and url not in found:
             found.append(url)
             if len(found) >= MAX_FEEDS_PER_PAGE:
@@ -296,11 +303,14 @@ def _feeds(nodes: Iterable[LexborNode], base: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _canonical(nodes: Iterable[LexborNode], base: str) -> str | None:
-    """The canonical URL among ``<link href>`` elements (one without ``rel`` is none)."""
+def _canonical(nodes: Iterable[LexborNode], resolve: Callable[[str], str | None]) -> str | None:
+    """The canonical URL among ``<link href>`` elements (one without ``rel`` is none).
+
+    ``resolve`` is ``normalize_url`` against the document base (or a cached equivalent).
+    """
     # Several canonicals that disagree mean none (search engines ignore them too).
     found = {
-        normalize_url(node.attributes.get("href") or "", base)
+        resolve(node.attributes.get("href") or "")
         for node in nodes
         if "canonical" in _tokens(node.attributes.get("rel"))
     }
@@ -359,27 +369,31 @@ def extract_links(
         origin = ""
     seen: dict[str, str | None] = {}
     links: dict[str, None] = {}
-    truncated = False
-    for scanned, node in enumerate(anchors):
-        if scanned >= MAX_ANCHORS_SCANNED:
-            truncated = True
-            break
+    truncated = len(anchors) > MAX_ANCHORS_SCANNED
+    for node in anchors[:MAX_ANCHORS_SCANNED] if truncated else anchors:
         href = _anchor_href(node)
         if not href:
             continue
-        if href in seen:
-            url = seen[href]
-        else:
+        url = seen.get(href, _MISSING)
+        if url is _MISSING:
             url = seen[href] = _resolve(href, base, origin, cache) if origin else None
         if url is not None and url not in links:
             if len(links) >= MAX_LINKS_PER_PAGE:
                 truncated = True
                 break
             links[url] = None
+    # The canonical and feed hrefs go through the cross-page cache too: a
+    # site's feed link ("/feed.xml") is on every page, and a page's canonical
+    # URL is usually a link already seen on another page.
+    resolve: Callable[[str], str | None] = (
+        partial(_resolve, base=base, origin=origin, cache=cache)
+        if origin
+        else partial(normalize_url, base=base)
+    )
     return PageLinks(
         links=tuple(links),
-        canonical=_canonical(heads, base),
-        feeds=_feeds(heads, base),
+        canonical=_canonical(heads, resolve),
+        feeds=_feeds(heads, resolve),
         robots=_meta_robots(metas, agent),
         base=base,
         truncated=truncated,

@@ -97,6 +97,14 @@ _SESSION_TOKEN: Final = re.compile(SESSION_TOKEN)
 _SLASHES: Final = re.compile(r"/{2,}")
 # Letters, digits, "-" and "_" (seen in real host names), labels of 1-63 characters.
 _ASCII_HOST: Final = re.compile(r"[a-z0-9_-]{1,63}(?:\.[a-z0-9_-]{1,63})*")
+# A URL that ``normalize_url`` gives back as it is (see ``_already_normal``):
+# lower-case http(s) scheme and ASCII host (``_ASCII_HOST``), an explicit port
+# without leading zero, a path of printable ASCII that no step rewrites (no
+# "%", ";", "(", "\\" nor characters that get escaped), no query or fragment.
+_NORMAL: Final = re.compile(
+    r"(https?)://([a-z0-9_-]{1,63}(?:\.[a-z0-9_-]{1,63})*)(?::([1-9][0-9]{0,4}))?"
+    r"(/[!$&')*+,\-./0-9:=@A-Z\[\]^_a-z|~]*)"
+)
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -232,6 +240,31 @@ def _split_authority(netloc: str) -> tuple[str, int | None]:
     return host, int(port_text)
 
 
+def _already_normal(url: str, max_length: int) -> bool:
+    """Whether ``normalize_url(url)`` is ``url`` itself, known from one regex match.
+
+    Why: the crawl normalises mostly URLs that are normal already (links
+    written absolute, final URLs, canonicals), and proving that costs a
+    fraction of the full steps.  True only when none of them would change a
+    character: no dot segment or "//" in the path, a port that is not the
+    scheme's default, a host of at most 253 characters.  False means "take
+    the full path", not "not normal".  An absolute URL's result does not
+    depend on the base, so this holds for any ``base``.
+
+    >>> _already_normal("https://example.com/a/b.html", 100)
+    True
+    >>> _already_normal("https://example.com:443/a", 100), _already_normal("https://example.com/./a", 100)
+    (False, False)
+    """  # noqa: E501
+    match = _NORMAL.fullmatch(url)
+    if match is None or len(url) > max_length:
+        return False
+    scheme, host, port, path = match.groups()
+    if "//" in path or "/." in path or len(host) > 253:
+        return False
+    return port is None or (int(port) <= 65535 and int(port) != DEFAULT_PORTS[scheme])
+
+
 def normalize_url(
     url: str, base: str | None = None, *, max_length: int = MAX_URL_LENGTH
 ) -> str | None:
@@ -256,6 +289,8 @@ def normalize_url(
     """
     if len(url) > 4 * max_length:  # bound the work before parsing anything
         return None
+    if _already_normal(url, max_length):
+        return url
     text = url.strip(_STRIP)
     if "\t" in text or "\n" in text or "\r" in text:
         text = _TAB_NEWLINE.sub("", text)

@@ -282,7 +282,8 @@ class GuardedAiohttpTransport(httpx.AsyncBaseTransport, AddressGuarded):
         with _mapped_errors(shown, self._head_limits):
             response = await session.request(
                 request.method,
-                URL(str(url), encoded=True),
+                # A name host leaves the URL as it was: its text is already made.
+                URL(shown if url is request.url else str(url), encoded=True),
                 headers=request.headers.multi_items(),
                 data=body or None,
                 allow_redirects=False,

@@ -55,7 +55,7 @@ from scraper.fetching.addresses import NetworkPolicy, Resolver, SystemResolver
 from scraper.fetching.charset import decode_document
 from scraper.fetching.content import check_content, check_declared
 from scraper.fetching.cookies import use_quick_cookies
-from scraper.fetching.decoding import BodyDecoder, content_encodings
+from scraper.fetching.decoding import BodyDecoder, split_encodings
 from scraper.fetching.httpx_errors import map_body_error, map_httpx_error
 from scraper.fetching.redirects import (
     REDIRECT_STATUSES,
@@ -325,7 +325,10 @@ class Fetcher:
         hops = [current]
         seen = {(current, _cookie_state(client))}
         while True:
-            check_scheme(current)
+            if parsed is None:
+                # Else ``normalized`` checked this very text already (``parsed``
+                # is only given when its text is ``current``).
+                check_scheme(current)
             if self._config.obey_robots and self._robots is not None:
                 await self._robots.check(current)
             hop = await self._request(client, method, current, parsed, url, deadline, counts, extra)
@@ -393,11 +396,17 @@ class Fetcher:
 
         # The caller's per-fetch headers follow the same rule as the configured ones.
         configured = [*self._config.headers, *extra.items()]
-        trusted = may_send_credentials(first_url, url)
+        # A URL is always its own origin: the first hop needs no parsing to know.
+        trusted = url == first_url or may_send_credentials(first_url, url)
         headers = trusted_headers(configured, trusted=trusted)
-
-        host = urlsplit(url).hostname or ""
+        budget = self._budget
         attempts = 0
+
+        def earn() -> None:
+            # The host is only needed when it has spent some of its budget;
+            # on a crawl without retries that is never, so it is not parsed.
+            if budget.spent:
+                budget.earn(urlsplit(url).hostname or "")
 
         async def attempt() -> _Redirect | _Final:
             nonlocal attempts
@@ -432,19 +441,19 @@ class Fetcher:
                 if isinstance(mapped, Retryable):
                     mapped.error.__cause__ = exc  # kept when it is raised after the last retry
                 elif attempts == 1:
-                    self._budget.earn(host)  # the host answered; the request was the problem
+                    earn()  # the host answered; the request was the problem
                 raise mapped from exc
             except FetchError:
                 if attempts == 1:
-                    self._budget.earn(host)
+                    earn()
                 raise
             if attempts == 1:
-                self._budget.earn(host)
+                earn()
             return result
 
         def retrying() -> AsyncRetrying:
             return make_retrying(
-                self._config, remaining=remaining, counts=counts, url=url, budget=self._budget
+                self._config, remaining=remaining, counts=counts, url=url, budget=budget
             )
 
         return await retry_after_first(attempt, retrying)
@@ -464,16 +473,14 @@ class Fetcher:
                 url=url,
             )
         status = response.status_code
-        target = location(response)
-        if status in REDIRECT_STATUSES and target:
+        if status in REDIRECT_STATUSES and (target := location(response)):
             await drain(response)
             return _Redirect(status, target)
         if status == 304:
             # Only a conditional GET gets this: "what you have is current".
             # No body, no content type to gate: the caller keeps its copy.
             await drain(response)
-            headers = {name.lower(): value for name, value in response.headers.items()}
-            return _Final(status, headers, b"", "", address)
+            return _Final(status, _header_dict(response), b"", "", address)
         if status >= 400:
             await drain(response)
         if retryable_status(status):
@@ -487,17 +494,28 @@ class Fetcher:
         if status >= 400:
             raise _status_error(response, url)
 
-        content_type = response.headers.get("content-type")
+        # One pass over the head, then dict lookups: each ``Headers.get`` is a
+        # scan of every header line.
+        headers = _header_dict(response)
+        content_type = headers.get("content-type")
         check_declared(content_type, cfg.accept_types, url)
-        codings = content_encodings(response.headers)
-        declared_size = response.headers.get("content-length", "").strip()
+        codings = split_encodings(headers.get("content-encoding"))
+        declared_size = headers.get("content-length", "").strip()
         # Without content-encoding the decoded size is known up front.
         if not codings and declared_size.isdigit() and int(declared_size) > cfg.max_size:
             raise _too_large(url, cfg.max_size, f"Content-Length is {declared_size}")
         content = await _read_capped(response, url, cfg.max_size, codings)
         kind = check_content(content, content_type, cfg.accept_types, url)
-        headers = {name.lower(): value for name, value in response.headers.items()}
         return _Final(status, headers, content, kind, address)
+
+
+def _header_dict(response: httpx.Response) -> dict[str, str]:
+    """The response headers by lower-case name; a repeated header's values joined by ", ".
+
+    That is what ``response.headers.get(name)`` answers for each name
+    (``Headers.items`` joins repeats the same way).
+    """
+    return {name.lower(): value for name, value in response.headers.items()}
 
 
 async def _read_capped(response: httpx.Response, url: str, cap: int, codings: list[str]) -> bytes:

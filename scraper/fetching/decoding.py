@@ -34,7 +34,15 @@ import zstandard
 
 from scraper.errors import BodyTooLarge, ContentEncodingError, TruncatedBody
 
-__all__ = ["MAX_LAYERS", "STEP", "BodyDecoder", "CapReached", "content_encodings", "raw_cap"]
+__all__ = [
+    "MAX_LAYERS",
+    "STEP",
+    "BodyDecoder",
+    "CapReached",
+    "content_encodings",
+    "raw_cap",
+    "split_encodings",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +82,26 @@ def content_encodings(headers: httpx.Headers) -> list[str]:
     codings = []
     for value in headers.get_list("content-encoding", split_commas=True):
         token = value.strip().lower()
+        if token and token != "identity":
+            codings.append(token)
+    return codings
+
+
+def split_encodings(value: str | None) -> list[str]:
+    """``content_encodings`` of a ``Content-Encoding`` value (repeats joined by ", ").
+
+    Why: the fetcher already holds the head as a dict (``Headers.get`` joins
+    repeated headers with ", "), and splitting that value on commas gives
+    the tokens ``get_list(..., split_commas=True)`` gives.
+
+    >>> split_encodings("gzip, BR, identity"), split_encodings(None)
+    (['gzip', 'br'], [])
+    """
+    if not value:
+        return []
+    codings = []
+    for part in value.split(","):
+        token = part.strip().lower()
         if token and token != "identity":
             codings.append(token)
     return codings

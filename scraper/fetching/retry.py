@@ -163,6 +163,11 @@ class RetryBudget:
         self._tokens[host] = tokens - 1.0
         return True
 
+    @property
+    def spent(self) -> bool:
+        """Whether any host has less than its full allowance (``earn`` would change something)."""
+        return bool(self._tokens)
+
     def earn(self, host: str) -> None:
         """``host`` answered without needing a retry: give some budget back."""
         tokens = self._tokens.get(host)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import ipaddress
 import re
 from collections import Counter
@@ -349,8 +350,17 @@ def test_one_walk_finds_what_five_queries_find(parts):
     assert shown(anchors) == shown(tree.css("a[href], area[href]"))
     assert links._base_of(base_node, page) == links.document_base(tree, page)
     base = links.document_base(tree, page)
-    assert links._feeds(heads, base) == links.feed_links(tree, base)
-    assert links._canonical(heads, base) == links._canonical(tree.css("link[rel][href]"), base)
+    resolve = functools.partial(links.normalize_url, base=base)
+    assert links._feeds(heads, resolve) == links.feed_links(tree, base)
+    assert links._canonical(heads, resolve) == links._canonical(
+        tree.css("link[rel][href]"), resolve
+    )
+    # What extract_links gives, through the cross-page cache, is the same.
+    cache: links.RecentCache[str, str | None] = links.RecentCache(2)
+    for _ in range(2):
+        found = links.extract_links(tree, page, cache=cache)
+        assert found.feeds == links.feed_links(tree, base)
+        assert found.canonical == links._canonical(tree.css("link[rel][href]"), resolve)
     assert links._meta_robots(metas, "tidyscrape") == links._meta_robots(
         tree.css("meta[name][content]"), "tidyscrape"
     )

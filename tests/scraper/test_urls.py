@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 import types
+from unittest import mock
 
 import courlan
 import pytest
@@ -508,3 +509,36 @@ def test_all_is_complete():
     assert all(hasattr(urls, name) for name in urls.__all__)
     tables = {name for name in vars(urldata) if name.isupper()}
     assert tables == set(urldata.__all__)
+
+
+# -- the already-normal fast path -----------------------------------------------------------------
+
+_URL_TEXT = st.text(alphabet="abcXYZ019-._~!$&'()*+,;=:@[]^|%/\"<>`{}#?\\ \u00e9\t", max_size=14)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.sampled_from(["http", "https", "HTTP"]),
+    st.sampled_from(
+        ["example.com", "a.b", "127.0.0.1", "x_y.z", "a" * 63 + ".b", "A.com", "a" * 64]
+    ),
+    st.sampled_from(["", ":80", ":443", ":8080", ":1", ":65535", ":65536", ":0", ":080"]),
+    _URL_TEXT,
+    st.sampled_from([2048, 30]),
+)
+def test_already_normal_urls_come_back_as_the_full_steps_give_them(scheme, host, port, path, limit):
+    """``normalize_url``'s fast path answers exactly what the full steps answer."""
+
+    def full_steps(url: str, base: str | None = None) -> str | None:
+        with mock.patch.object(urls, "_already_normal", return_value=False):
+            return normalize_url(url, base, max_length=limit)
+
+    base = "https://base.example/q/"
+    for url in (f"{scheme}://{host}{port}/{path}", f"{scheme}://{host}{port}{path}"):
+        full = full_steps(url)
+        assert normalize_url(url, max_length=limit) == full
+        assert normalize_url(url, base, max_length=limit) == full_steps(url, base)
+        if urls._already_normal(url, limit):
+            assert full == url
+        if full is not None:  # normal forms, the fast path's usual input
+            assert normalize_url(full, max_length=limit) == full_steps(full) == full

@@ -285,6 +285,21 @@ def test_record_article_replay_returns_the_first_answer(store, now):
     assert [a.seq for a in store.articles_after("job", 0)] == [1]
 
 
+def test_record_article_after_the_lease_was_lost_keeps_the_new_holders_lease(open_new, now):
+    """The article is stored; the fetch result is not, and the new holder's lease stands."""
+    one, two = open_new(), open_new()
+    one.add_urls("job", new("https://a.test/1"), now=now)
+    (c1,) = claim(one, now, worker="w1", lease=10 * SEC)
+    (c2,) = claim(two, now + 11 * SEC, worker="w2")
+    late = record(one, c1, now + 12 * SEC, "the story " * 40)
+    assert late.change == "new" and late.seq == 1
+    assert one.stats("job").fetched == 0  # w1's result was not stored
+    assert claim(one, now + 13 * SEC, worker="w3") == []  # w2 still holds the URL
+    assert record(two, c2, now + 14 * SEC, "the story " * 40).change == "unchanged"
+    assert record(one, c1, now + 15 * SEC, "the story " * 40) == late  # a replay, still
+    assert two.stats("job").fetched == 1
+
+
 def test_seq_has_no_gaps_with_concurrent_workers(open_new, now):
     stores = [open_new(), open_new()]
     stores[0].add_urls("job", new(*(f"https://h{i % 7}.test/{i}" for i in range(40))), now=now)
