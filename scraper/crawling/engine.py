@@ -258,32 +258,34 @@ class Crawler:
         exclusive = isinstance(self.store, SQLiteStore)
         job = self.job.name
         try:
-            await self._db(self.store.begin_run, job, self.worker_id, exclusive=exclusive)
-            failed = True
-            try:
-                with contextlib.ExitStack() as owned:
-                    # The workers start first, right after the store said the
-                    # run is ours: they take most of a second (their
-                    # forkserver imports the extraction stack), in threads,
-                    # while this loop opens the output, builds its fetchers
-                    # and seeds.
-                    pool, warming = self._start_pool(owned)
+            with contextlib.ExitStack() as owned:
+                # The workers start first, before the store's first call
+                # starts its thread: then they can be forked from this
+                # process (see ExtractionPool.prefork), and they warm up
+                # while this loop opens the run and the output, builds its
+                # fetchers and seeds.  On a locked store they are killed at
+                # once, before they hold any page.
+                pool, warming = self._start_pool(owned)
+                await asyncio.sleep(0)  # the warm-ups start now, not after the set-up
+                try:
+                    await self._db(self.store.begin_run, job, self.worker_id, exclusive=exclusive)
+                    failed = True
                     try:
                         await self._crawl(pool)
+                        if self.output is not None:
+                            await self._db(self.output.drain)
+                        failed = False
                     finally:
-                        if warming is not None:
-                            await _finish_warm_up(warming)
-                if self.output is not None:
-                    await self._db(self.output.drain)
-                failed = False
-            finally:
-                try:
-                    await self._after_failure(
-                        failed, "end the run", self.store.end_run, job, self.worker_id
-                    )
-                finally:  # the output file is closed even when ending the run fails
-                    if self.output is not None:
-                        await self._db(self.output.close)
+                        try:
+                            await self._after_failure(
+                                failed, "end the run", self.store.end_run, job, self.worker_id
+                            )
+                        finally:  # the output file is closed even when ending the run fails
+                            if self.output is not None:
+                                await self._db(self.output.close)
+                finally:
+                    if warming is not None:
+                        await _finish_warm_up(warming)
         finally:
             self._db_thread.shutdown(wait=True)
             self._db_thread = None
@@ -301,6 +303,7 @@ class Crawler:
         pool = owned.enter_context(
             ExtractionPool(self.job.config, self._processes, task=analyze_page)
         )
+        pool.prefork()
         warming = asyncio.gather(*(self._warm_up(pool) for _ in range(self._processes)))
         return pool, warming
 

@@ -157,12 +157,30 @@ Task = Callable[..., Any]
 
 
 def _serve(
-    conn: Connection, config: Config, task: Task | None = None, address_space: int | None = None
+    conn: Connection,
+    config: Config,
+    task: Task | None = None,
+    address_space: int | None = None,
+    inherited: tuple[Connection, ...] = (),
 ) -> None:
-    """Worker loop: receive (html, url, encoding), send ("ok", result) or ("error", name, msg)."""
+    """Worker loop: receive (html, url, encoding), send ("ok", result) or ("error", name, msg).
+
+    ``inherited``: the parent's ends of the pool's pipes, which a worker
+    forked from the parent holds copies of (see ``ExtractionPool.prefork``).
+    They are closed first: while a worker holds its parent's end, its own
+    end never reads end-of-file, and it would outlive a parent killed with
+    ``kill -9`` (keeping the parent's stdout open).
+    """
+    for end in inherited:
+        end.close()
     # Ctrl-C in a terminal reaches the whole process group: the parent decides
     # what stops, and kills workers it no longer wants.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker forked from the crawl itself (ExtractionPool.prefork) inherits
+    # its event loop's signal handling: a SIGTERM here would run the parent's
+    # handler, and its wake-up byte would go down the parent's loop pipe.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
     _cap_address_space(address_space)
     from scraper.extraction.article import extract_article
 
@@ -241,6 +259,7 @@ class ExtractionPool:
         # crawl's task module pulls in the link and store code, which each
         # new worker would otherwise import on its own (~0.07 s).
         self._ctx = multiprocessing.get_context("forkserver")
+        self._fork_ctx = multiprocessing.get_context("fork")  # see prefork
         preload = ["scraper.extraction._preload"]
         if task is not None and task.__module__ not in preload:
             preload.append(task.__module__)
@@ -257,14 +276,47 @@ class ExtractionPool:
     ) -> None:
         self.close()
 
-    def _spawn(self) -> _Worker:
-        parent, child = self._ctx.Pipe()
+    def prefork(self) -> bool:
+        """Start every worker now, forked from this process, if that is safe; True if done.
+
+        Why: a worker from the forkserver starts a new interpreter that
+        imports the whole extraction stack first, about half a second before
+        the first page; forked from a process that has imported most of it
+        (a crawl has: the cleaners, numpy, httpx), a worker only imports the
+        rest and is ready in a third of that.  A crawl calls this as it
+        starts.  Safe only while this process runs one thread: fork copies
+        the calling thread alone, and a lock another thread held would stay
+        held in the child.  With other threads (an embedder's, a test
+        server's), nothing happens and workers come from the forkserver, as
+        do the replacements of killed workers always.
+        """
+        if (
+            threading.active_count() != 1
+            or threading.current_thread() is not threading.main_thread()
+        ):
+            return False
+        with self._lock:
+            if self._closed:
+                return False
+            count = self._size - self._started
+            self._started = self._size
+        for _ in range(count):
+            self._idle.put(self._spawn(self._fork_ctx))
+        return True
+
+    def _spawn(self, ctx: Any = None) -> _Worker:  # noqa: ANN401 (a multiprocessing context)
+        ctx = self._ctx if ctx is None else ctx
+        parent, child = ctx.Pipe()
         address_space = (
             None if self._memory_limit is None else self._memory_limit * ADDRESS_SPACE_FACTOR
         )
-        proc = self._ctx.Process(
+        inherited: tuple[Connection, ...] = ()
+        if ctx is self._fork_ctx:  # a forked child holds copies of these (see _serve)
+            with self._lock:
+                inherited = (parent, *(worker.conn for worker in self._all))
+        proc = ctx.Process(
             target=_serve,
-            args=(child, self._config, self._task, address_space),
+            args=(child, self._config, self._task, address_space, inherited),
             daemon=True,
             name="scraper-extract",
         )
@@ -404,6 +456,11 @@ class ExtractionPool:
             self._all.clear()
         for worker in workers:
             self._note_peak(worker)
+            if not worker.ready and worker.process.is_alive():
+                # Still starting (the run ended at once, say on a locked
+                # store): it holds no job, and waiting for it would take
+                # up to its whole start.
+                worker.process.kill()
             try:
                 worker.conn.send(None)
             except (BrokenPipeError, OSError):

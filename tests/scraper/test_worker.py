@@ -150,3 +150,82 @@ def test_the_memory_bound_comes_from_the_config():
         assert pool._memory_limit == 123 * 1024 * 1024
     with ExtractionPool(small, memory_limit=None) as pool:
         assert pool._memory_limit is None
+
+
+def test_prefork_is_refused_while_another_thread_runs():
+    """Forking copies only the calling thread: with another one alive, workers come
+    from the forkserver instead (and the pool still works)."""
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, daemon=True)
+    other.start()
+    try:
+        with ExtractionPool(Config(), 1) as pool:
+            assert pool.prefork() is False
+            html = (PAGES / "it-wordpress-news.html").read_bytes()
+            assert pool.extract(html, URL).title
+    finally:
+        stop.set()
+        other.join()
+
+
+#: A single-threaded process that preforks two workers, extracts a page, prints
+#: the workers' pids and waits to be killed.
+_PREFORK_SCRIPT = """
+import sys, time
+from pathlib import Path
+from scraper.config import Config
+from scraper.extraction.worker import ExtractionPool
+pool = ExtractionPool(Config(), 2)
+assert pool.prefork() is True
+html = Path(sys.argv[1]).read_bytes()
+print(pool.extract(html, sys.argv[2]).title, flush=True)
+print(" ".join(str(w.process.pid) for w in pool._all), flush=True)
+time.sleep(60)
+"""
+
+
+def test_preforked_workers_extract_and_die_with_their_parent(tmp_path: Path):
+    """Workers forked from the crawl (``prefork``) work like the forkserver's, and a
+    ``kill -9`` of their parent ends them too: they must not hold a copy of the
+    parent's end of their pipe, or they would wait for a job forever (holding
+    the parent's stdout open)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "prefork.py"
+    script.write_text(_PREFORK_SCRIPT)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(PAGES / "it-wordpress-news.html"), URL],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        title = proc.stdout.readline().strip()
+        pids = [int(pid) for pid in proc.stdout.readline().split()]
+        assert title and len(pids) == 2
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 20
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        time.sleep(0.05)
+        alive = []
+        for pid in pids:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                continue
+            # a zombie (not yet reaped by init) is gone for our purpose
+            if Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z":
+                alive.append(pid)
+    for pid in alive:  # a failure must not leave them behind
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []
+    assert proc.stdout.read() == ""  # end-of-file: no worker holds the parent's stdout
+    proc.stdout.close()
