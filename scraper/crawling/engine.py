@@ -266,8 +266,8 @@ class Crawler:
                 # fetchers and seeds.  On a locked store they are killed at
                 # once, before they hold any page.
                 pool, warming = self._start_pool(owned)
-                await asyncio.sleep(0)  # the warm-ups start now, not after the set-up
                 try:
+                    await asyncio.sleep(0)  # the warm-ups start now, not after the set-up
                     await self._db(self.store.begin_run, job, self.worker_id, exclusive=exclusive)
                     failed = True
                     try:
@@ -303,7 +303,8 @@ class Crawler:
         pool = owned.enter_context(
             ExtractionPool(self.job.config, self._processes, task=analyze_page)
         )
-        pool.prefork()
+        if not self._stopping:
+            pool.prefork()
         warming = asyncio.gather(*(self._warm_up(pool) for _ in range(self._processes)))
         return pool, warming
 

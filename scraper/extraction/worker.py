@@ -29,6 +29,7 @@ only the address-space cap applies.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -295,13 +296,31 @@ class ExtractionPool:
             or threading.current_thread() is not threading.main_thread()
         ):
             return False
+        resident = _resident(os.getpid())
+        if self._memory_limit is not None and resident and resident > self._memory_limit // 2:
+            # A worker starts with its parent's memory: a large embedder's
+            # would count against each worker's limit from the start.
+            return False
         with self._lock:
             if self._closed:
                 return False
             count = self._size - self._started
             self._started = self._size
-        for _ in range(count):
-            self._idle.put(self._spawn(self._fork_ctx))
+        # Frozen: the child's collector never finalises the parent's objects
+        # (a store connection that was garbage at the fork, say).
+        gc.freeze()
+        try:
+            for done in range(count):
+                try:
+                    worker = self._spawn(self._fork_ctx)
+                except OSError as exc:  # no memory or processes left for a fork
+                    logger.info("forking extraction workers failed (%s): forkserver", exc)
+                    with self._lock:
+                        self._started -= count - done
+                    return done > 0
+                self._idle.put(worker)
+        finally:
+            gc.unfreeze()
         return True
 
     def _spawn(self, ctx: Any = None) -> _Worker:  # noqa: ANN401 (a multiprocessing context)
@@ -367,11 +386,16 @@ class ExtractionPool:
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(5)
-        worker.conn.close()
         with self._lock:
-            if worker in self._all:  # close() may have taken it already
+            # One owner closes the pipe: close() takes every worker out of
+            # _all and closes theirs (a Connection is not safe to close from
+            # two threads at once).
+            owned = worker in self._all
+            if owned:
                 self._all.remove(worker)
             closed = self._closed
+        if owned:
+            worker.conn.close()
         if not closed:  # replace it, so the pool keeps its size
             self._idle.put(self._spawn())
 
@@ -391,7 +415,7 @@ class ExtractionPool:
             worker.conn.send((html, url, encoding))
             self._wait(worker)
             reply = worker.conn.recv()
-        except (EOFError, BrokenPipeError, ConnectionResetError) as exc:
+        except (EOFError, OSError) as exc:  # BrokenPipe, ConnectionReset; a pipe close() closed
             worker.process.join(1)
             code = worker.process.exitcode
             self._discard(worker)

@@ -192,6 +192,7 @@ def test_preforked_workers_extract_and_die_with_their_parent(tmp_path: Path):
     parent's end of their pipe, or they would wait for a job forever (holding
     the parent's stdout open)."""
     import os
+    import select
     import signal
     import subprocess
     import sys
@@ -203,29 +204,32 @@ def test_preforked_workers_extract_and_die_with_their_parent(tmp_path: Path):
         stdout=subprocess.PIPE,
         text=True,
     )
+    assert proc.stdout is not None
+    pidfds: list[int] = []
     try:
-        assert proc.stdout is not None
         title = proc.stdout.readline().strip()
         pids = [int(pid) for pid in proc.stdout.readline().split()]
         assert title and len(pids) == 2
+        # Opened while their parent holds them: a pidfd names that process
+        # even after it is gone and its pid reused.
+        pidfds = [os.pidfd_open(pid) for pid in pids]
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-    deadline = time.monotonic() + 20
-    alive = pids
-    while alive and time.monotonic() < deadline:
-        time.sleep(0.05)
-        alive = []
-        for pid in pids:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                continue
-            # a zombie (not yet reaped by init) is gone for our purpose
-            if Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z":
-                alive.append(pid)
-    for pid in alive:  # a failure must not leave them behind
-        os.kill(pid, signal.SIGKILL)
-    assert alive == []
+    try:
+        poller = select.poll()
+        for fd in pidfds:
+            poller.register(fd, select.POLLIN)  # readable once the process has ended
+        ended: set[int] = set()
+        deadline = time.monotonic() + 20
+        while len(ended) < len(pidfds) and time.monotonic() < deadline:
+            ended |= {fd for fd, _ in poller.poll(100)}
+        alive = [fd for fd in pidfds if fd not in ended]
+        for fd in alive:  # a failure must not leave them behind
+            signal.pidfd_send_signal(fd, signal.SIGKILL)
+        assert alive == []
+    finally:
+        for fd in pidfds:
+            os.close(fd)
     assert proc.stdout.read() == ""  # end-of-file: no worker holds the parent's stdout
     proc.stdout.close()
