@@ -79,20 +79,15 @@ def content_encodings(headers: httpx.Headers) -> list[str]:
     >>> content_encodings(httpx.Headers([("Content-Encoding", "gzip, BR"), ("content-encoding", "identity")]))
     ['gzip', 'br']
     """  # noqa: E501
-    codings = []
-    for value in headers.get_list("content-encoding", split_commas=True):
-        token = value.strip().lower()
-        if token and token != "identity":
-            codings.append(token)
-    return codings
+    return split_encodings(headers.get("content-encoding"))
 
 
 def split_encodings(value: str | None) -> list[str]:
-    """``content_encodings`` of a ``Content-Encoding`` value (repeats joined by ", ").
+    """The codings of a ``Content-Encoding`` value (repeats joined by ", "), identity dropped.
 
-    Why: the fetcher already holds the head as a dict (``Headers.get`` joins
-    repeated headers with ", "), and splitting that value on commas gives
-    the tokens ``get_list(..., split_commas=True)`` gives.
+    Why a value and not the headers: the fetcher already holds the head as a
+    dict (``Headers.get`` joins repeated headers with ", ", so splitting on
+    commas gives every coding of every repeat, in order).
 
     >>> split_encodings("gzip, BR, identity"), split_encodings(None)
     (['gzip', 'br'], [])

@@ -40,10 +40,6 @@ _BAND_QUERY = " UNION ".join(
 )
 
 
-def _lease_lost(claim: Claim) -> None:
-    logger.info("lease on %s lost (expired and re-claimed): result not stored", claim.url)
-
-
 def _us(delta: dt.timedelta) -> int:
     return delta // dt.timedelta(microseconds=1)
 
@@ -339,21 +335,9 @@ class SQLiteOps:
         """
         row = self._leased_row(job_id, claim)
         if row is None:
-            _lease_lost(claim)
+            logger.info("lease on %s lost (expired and re-claimed): result not stored", claim.url)
             return
-        self._store_result(job_id, row[0], row[1], result, now=now, fingerprint=fingerprint)
-
-    def _store_result(
-        self,
-        job_id: int,
-        url_id: int,
-        host: str,
-        result: FetchResult,
-        *,
-        now: dt.datetime,
-        fingerprint: str | None,
-    ) -> None:
-        """``finish`` once the lease is known to be held."""
+        url_id, host = row
         fresh = result.outcome == "ok"  # a full response replaces the validators
         next_due = None if result.next_due is None else sh.to_micros(result.next_due)
         self.conn.execute(
@@ -405,35 +389,25 @@ class SQLiteOps:
         now: dt.datetime,
     ) -> ArticleChange:
         assert job_id is not None
-        lease_us = sh.to_micros(claim.lease_until)
-        # The URL row, and whether the claim still holds its lease (what
-        # ``finish`` asks again otherwise: nothing below changes the lease).
-        url = self.conn.execute(
-            """SELECT id, host, lease_worker = ? AND lease_until = ? FROM urls
-               WHERE job_id = ? AND url = ?""",
-            (claim.worker, lease_us, job_id, claim.url),
-        ).fetchone()
-        if url is None:
+        url_id = self._one("SELECT id FROM urls WHERE job_id = ? AND url = ?", (job_id, claim.url))
+        if url_id is None:
             raise StoreError(f"{claim.url} is not in job {claim.job!r}: claim it from this store")
-        url_id, host, leased = url
-        # In one query: the version this claim recorded already, if any (a
-        # replay: the first attempt committed, then its answer was lost), and
-        # the latest version (at most one: a unique index says so).
-        versions = self.conn.execute(
-            """SELECT claim_lease_until = ? AND claim_worker = ?, latest,
-                      change, seq, first_seen, last_changed, duplicate_of, id, fingerprint
-               FROM articles
-               WHERE url_id = ? AND (latest OR (claim_lease_until = ? AND claim_worker = ?))""",
-            (lease_us, claim.worker, url_id, lease_us, claim.worker),
-        ).fetchall()
-        done = next((v for v in versions if v[0]), None)
+        lease_us = sh.to_micros(claim.lease_until)
+        # A replay (the first attempt committed, then its answer was lost):
+        # return what was decided then instead of numbering the article twice.
+        done = self.conn.execute(
+            """SELECT change, seq, first_seen, last_changed, duplicate_of FROM articles
+               WHERE url_id = ? AND claim_lease_until = ? AND claim_worker = ?""",
+            (url_id, lease_us, claim.worker),
+        ).fetchone()
         if done is not None:
-            # Return what was decided then instead of numbering the article twice.
-            first, changed = sh.from_micros(done[4]), sh.from_micros(done[5])
-            return ArticleChange(done[2], done[3], first, changed, done[6])
-        latest = next((v for v in versions if v[1]), None)
-        # (id, fingerprint, first_seen, last_changed, duplicate_of) of the latest version.
-        last = None if latest is None else (latest[7], latest[8], latest[4], latest[5], latest[6])
+            first, changed = sh.from_micros(done[2]), sh.from_micros(done[3])
+            return ArticleChange(done[0], done[1], first, changed, done[4])
+        last = self.conn.execute(
+            """SELECT id, fingerprint, first_seen, last_changed, duplicate_of FROM articles
+               WHERE url_id = ? AND latest""",
+            (url_id,),
+        ).fetchone()
         change = sh.decide_change(None if last is None else last[1], fingerprint)
         now_us = sh.to_micros(now)
         if change == "unchanged":
@@ -482,10 +456,7 @@ class SQLiteOps:
             outcome = ArticleChange(
                 change, seq, sh.from_micros(first_seen), sh.from_micros(now_us), duplicate_of
             )
-        if leased:
-            self._store_result(job_id, url_id, host, result, now=now, fingerprint=fingerprint)
-        else:
-            _lease_lost(claim)
+        self.finish(job_id, claim, result, now=now, fingerprint=fingerprint)
         return outcome
 
     def add_response(self, job_id: int, response: StoredResponse) -> bool:
