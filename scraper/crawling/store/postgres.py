@@ -228,7 +228,13 @@ class PostgresStore:
         """Whether ``exc`` means the connection is gone (rather than the statement failed)."""
         conn = self._conn
         gone = conn is None or conn.closed or conn.broken
-        return gone or (exc.sqlstate or "").startswith(("08", "57P"))
+        # An OperationalError without a SQLSTATE comes from the client's side
+        # of the socket ("connection socket closed"): the server sent no
+        # error, the connection broke.  psycopg does not always mark the
+        # connection broken first (a terminated backend seen while entering
+        # a transaction), so the error itself says it.
+        client_side = isinstance(exc, psycopg.OperationalError) and exc.sqlstate is None
+        return gone or client_side or (exc.sqlstate or "").startswith(("08", "57P"))
 
     def _error(self, what: str, exc: psycopg.Error, detail: str = "") -> StoreError:
         reason = f"{type(exc).__name__}: {str(exc).strip() or exc.sqlstate}"
