@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from scraper.crawling.engine import crawl_processes
 from scraper.crawling.export import CSV_COLUMNS
 from scraper.crawling.jobs import load_job
 from scraper.crawling.store import SQLiteStore
@@ -166,7 +167,7 @@ def test_kill_9_at_random_moments_loses_nothing_and_writes_nothing_twice(
     assert expected <= set(urls)
     # Only what was in flight at a kill was fetched again: at most the claims
     # a crawler holds at once (concurrency + 2 per extraction process).
-    in_flight = 8 + 2 * max(1, min(os.cpu_count() or 1, 8))
+    in_flight = 8 + 2 * crawl_processes()
     assert fetched() <= len(paths) + 5 * in_flight
 
 

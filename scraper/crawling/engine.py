@@ -76,7 +76,7 @@ from scraper.fetching.politeness import HostSlots
 from scraper.fetching.robots import robots_url
 from scraper.models import Page
 
-__all__ = ["Crawler", "Record", "scope_of"]
+__all__ = ["MAX_PROCESSES", "Crawler", "Record", "crawl_processes", "scope_of"]
 
 logger = logging.getLogger(__name__)
 
@@ -135,6 +135,31 @@ async def _finish_warm_up(warming: asyncio.Future[Any]) -> None:
     await asyncio.gather(warming, return_exceptions=True)
 
 
+#: At most this many extraction processes by default: past it, this process
+#: (fetch, links, store) is the bound, and each worker holds ~140 MiB.
+MAX_PROCESSES = 8
+
+
+def crawl_processes() -> int:
+    """How many extraction processes a crawl starts by default: one per usable core, plus one.
+
+    Why one more: the crawl's own process does about a quarter of the work
+    (fetch, links, store), so with one worker per core each worker waits
+    for it now and then and a core idles: on 2 cores, 2 workers kept 91-92%
+    of the CPU busy and 3 workers 96% (3-5% more pages/s in three paired
+    runs; 4 workers were no faster than 3).  Usable cores are those this
+    process may run on (its CPU affinity), not all the machine has.
+
+    >>> 2 <= crawl_processes() <= MAX_PROCESSES
+    True
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this platform (macOS)
+        cores = os.cpu_count() or 1
+    return min(cores + 1, MAX_PROCESSES)
+
+
 class Crawler:
     """One worker of one crawl job.  ``await crawler.run()`` returns its summary.
 
@@ -145,7 +170,8 @@ class Crawler:
     warm workers serve several runs (tests, embedders); the crawler never
     closes a pool it was given.  ``clock`` gives "now" for every store call
     (tests move it forward to make pages due).  ``stop()`` may be called from
-    a signal handler or another thread.
+    a signal handler or another thread.  ``processes``: how many extraction
+    worker processes to start (default: :func:`crawl_processes`).
 
     ``articles=False`` makes a crawl without extraction (discovery only:
     fetch, robots, links, dedup): links are read in this process from the
@@ -175,7 +201,7 @@ class Crawler:
         self.output = output
         self.on_record = on_record
         self.summary = CrawlSummary()
-        self._processes = processes or max(1, min(os.cpu_count() or 1, 8))
+        self._processes = processes or crawl_processes()
         self._pool = pool
         self._articles = articles
         self._transport = transport
