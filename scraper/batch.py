@@ -102,12 +102,10 @@ async def _one(
             async with limit, slots.slot(item.value):
                 page = await fetcher.fetch(item.value)
             url = page.final_url
-            article = await asyncio.to_thread(
-                pool.extract, page.content, url, encoding=page.encoding
-            )
+            article: Article = await pool.arun(page.content, url, encoding=page.encoding)
         else:
             data = await asyncio.to_thread(_read_local, item)
-            article = await asyncio.to_thread(pool.extract, data, url)
+            article = await pool.arun(data, url)
     except ScraperError as exc:
         logger.info("%s: %s: %s", item.value, type(exc).__name__, exc)
         return Outcome(item, url, error=exc)

@@ -362,7 +362,7 @@ class Crawler:
         only costs that head start: the page that meets it gets the error.
         """
         try:
-            await asyncio.to_thread(pool.run, WARM_UP_PAGE, WARM_UP_URL)
+            await pool.arun(WARM_UP_PAGE, WARM_UP_URL)
         except ScraperError as exc:
             logger.warning("warming up an extraction worker failed: %s", exc)
 
@@ -669,8 +669,8 @@ class Crawler:
             await self._store_page(claim, page.status, page.headers, page.final_url, links)
             return
         try:
-            analysis: PageAnalysis = await asyncio.to_thread(
-                pool.run, page.content, page.final_url, encoding=page.encoding
+            analysis: PageAnalysis = await pool.arun(
+                page.content, page.final_url, encoding=page.encoding
             )
         except ScraperError as exc:  # deadline or crashed worker: this page's error
             self._count_error(exc, claim.url)

@@ -8,14 +8,17 @@ a test fail, never hang the session or eat the machine.
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
-__all__ = ["STALL", "echo", "hog_at_once", "hog_slowly", "stall"]
+__all__ = ["DIE", "STALL", "echo", "hog_at_once", "hog_slowly", "nap", "stall", "unreadable"]
 
 MIB = 1024 * 1024
 #: A document holding this stalls ``stall``; any other comes back as it is.
 STALL = "<!-- STALL -->"
+#: A document holding this makes ``nap`` end its process mid-job.
+DIE = "<!-- DIE -->"
 
 
 def echo(html: bytes | str, url: str | None, config: Any, *, encoding: str | None = None) -> Any:
@@ -29,6 +32,16 @@ def stall(html: bytes | str, url: str | None, config: Any, *, encoding: str | No
     text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
     if STALL in text:
         time.sleep(30)
+    return html
+
+
+def nap(html: bytes | str, url: str | None, config: Any, *, encoding: str | None = None) -> Any:
+    """Sleep ``url`` seconds (a number, or none), then return the document as received;
+    on a document holding DIE, end the worker process at once (exit code 7)."""
+    text = html.decode("utf-8", "replace") if isinstance(html, bytes) else html
+    if DIE in text:
+        os._exit(7)
+    time.sleep(float(url or 0))
     return html
 
 
@@ -48,3 +61,19 @@ def hog_at_once(
 ) -> int:
     """Ask for 8 GiB in one allocation: the address-space cap makes it a MemoryError."""
     return len(bytearray(8192 * MIB))
+
+
+def unreadable(
+    html: bytes | str, url: str | None, config: Any, *, encoding: str | None = None
+) -> Any:
+    """Return an object that pickles in the worker and fails to unpickle in the parent."""
+    return _Unreadable()
+
+
+class _Unreadable:
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (_refuse, ())
+
+
+def _refuse() -> None:
+    raise AttributeError("this object cannot be loaded here")
