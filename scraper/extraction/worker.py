@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import contextlib
 import gc
 import logging
@@ -122,10 +123,24 @@ _PAGE_SIZE: Final = os.sysconf("SC_PAGE_SIZE")
 #: from a thread, so that a multi-megabyte page never holds the loop.
 _LOOP_SEND_MAX: Final = 256 * 1024
 _dumps = ForkingPickler.dumps  # what Connection.send pickles with
-#: A whole reply that does not unpickle in this process (a task returning an
-#: object whose class cannot be loaded here): that job's error, and the
-#: worker, which is fine, goes on.
-_UNREADABLE: Final = (pickle.UnpicklingError, AttributeError, ImportError)
+#: ``arun`` writes a job up to this size to a worker that is still starting
+#: (not reading yet): it must fit in the socket's buffer (~200 KiB here).
+_UNREAD_SEND_MAX: Final = 16 * 1024
+
+
+def _loads(data: bytes) -> tuple[Any, ...]:
+    """A worker's reply, unpickled; ExtractionError if it does not load in this process.
+
+    Why everything is caught: unpickling runs code the reply names (a class
+    this process cannot import, a ``__reduce__`` that raises anything), and
+    a reply that was read whole must become that job's error, while the
+    worker, which is fine, goes on.
+    """
+    try:
+        reply: tuple[Any, ...] = pickle.loads(data)
+    except Exception as exc:
+        raise ExtractionError(f"the worker's reply could not be read: {exc!r}") from exc
+    return reply
 
 
 def _resident(pid: int | None) -> int | None:
@@ -396,8 +411,24 @@ class ExtractionPool:
         child.close()
         worker = _Worker(proc, parent)
         with self._lock:
-            self._all.append(worker)
+            closed = self._closed
+            if not closed:
+                self._all.append(worker)
+        if closed:  # close() ran meanwhile and would never stop this one
+            proc.kill()
+            proc.join(1)
+            parent.close()
+            raise ExtractionError("the extraction pool is closed")
         return worker
+
+    def _new_worker(self) -> _Worker:
+        """``_spawn`` for a slot already counted in ``_started``: given back if it fails."""
+        try:
+            return self._spawn()
+        except OSError as exc:  # no memory or processes left
+            with self._lock:
+                self._started -= 1
+            raise ExtractionError(f"could not start an extraction worker: {exc}") from exc
 
     def _acquire(self) -> _Worker:
         with self._lock:
@@ -407,7 +438,7 @@ class ExtractionPool:
             if can_start:
                 self._started += 1
         if can_start:
-            return self._spawn()
+            return self._new_worker()
         worker = self._idle.get()
         if worker is None:
             raise ExtractionError("the extraction pool is closed")
@@ -449,8 +480,21 @@ class ExtractionPool:
             closed = self._closed
         if owned:
             worker.conn.close()
-        if not closed:  # replace it, so the pool keeps its size
-            self._release(self._spawn())
+        if closed:
+            return
+        try:  # replace it, so the pool keeps its size
+            self._release(self._new_worker())
+        except ExtractionError as exc:
+            # The next call starts one; jobs already waiting fail if no
+            # worker is left to serve them.
+            logger.warning("%s", exc)
+            with self._lock:
+                orphans = list(self._queued) if self._started == 0 else []
+                if orphans:
+                    self._queued.clear()
+            for job in orphans:
+                with contextlib.suppress(RuntimeError):  # its loop closed
+                    job.loop.call_soon_threadsafe(_fail, job.future, exc)
 
     def extract(
         self, html: bytes | str, url: str | None = None, *, encoding: str | None = None
@@ -467,14 +511,11 @@ class ExtractionPool:
                 self._start(worker)
             worker.conn.send((html, url, encoding))
             self._wait(worker)
-            reply = worker.conn.recv()
+            data = worker.conn.recv_bytes()
         except (EOFError, OSError) as exc:  # BrokenPipe, ConnectionReset; a pipe close() closed
             raise self._died(worker) from exc
-        except _UNREADABLE as exc:  # see _on_reply
-            self._release(worker)
-            raise ExtractionError(f"the worker's reply could not be read: {exc!r}") from exc
         self._settle(worker)
-        return _result(reply, url)
+        return _result(_loads(data), url)
 
     async def arun(
         self, html: bytes | str, url: str | None = None, *, encoding: str | None = None
@@ -509,7 +550,7 @@ class ExtractionPool:
                 else:
                     self._queued.append(job)
         if spawn:
-            spawning = loop.run_in_executor(None, self._spawn)
+            spawning = loop.run_in_executor(None, self._new_worker)
             try:
                 worker = await asyncio.shield(spawning)
             except asyncio.CancelledError:
@@ -533,9 +574,11 @@ class ExtractionPool:
         while True:
             with self._lock:
                 job = self._queued.popleft() if self._queued else None
-            if job is None:
-                self._idle.put(worker)
-                return
+                if job is None:
+                    # Under the lock: an arun that finds no idle worker
+                    # queues its job under it too, so one of them sees the other.
+                    self._idle.put(worker)  # never blocks
+                    return
             if job.future.done():  # its caller was cancelled meanwhile
                 continue
             if job.loop is _running_loop():
@@ -552,6 +595,9 @@ class ExtractionPool:
         if job.future.done():  # cancelled while the worker was handed over
             self._release(worker)
             return
+        if self._closed:
+            _fail(job.future, ExtractionError("the extraction pool is closed"))
+            return
         loop = job.loop
         now = loop.time()
         timeout = self._config.extract.timeout
@@ -567,17 +613,21 @@ class ExtractionPool:
         job.run = run
         with self._lock:
             self._runs.add(run)
+        # A ready worker is reading: the write takes as long as the copy.  A
+        # starting one reads nothing until it is warm, and a write larger
+        # than the socket's buffer would hold the loop until then.
+        on_loop = len(job.payload) <= (_LOOP_SEND_MAX if worker.ready else _UNREAD_SEND_MAX)
         try:
-            if len(job.payload) <= _LOOP_SEND_MAX:
+            loop.add_reader(fd, self._on_reply, run)
+            if on_loop:
                 worker.conn.send_bytes(job.payload)
-            else:
-                sending = loop.run_in_executor(None, worker.conn.send_bytes, job.payload)
-                sending.add_done_callback(lambda sent: self._check_sent(run, sent))
-        except OSError:  # BrokenPipe: it died while idle
+        except (OSError, ValueError):  # BrokenPipe: it died while idle; or its pipe closed
             self._lost(run)
             return
-        loop.add_reader(run.fd, self._on_reply, run)
         run.timer = loop.call_at(self._next_tick(run, now), self._on_tick, run)
+        if not on_loop:
+            sending = loop.run_in_executor(None, worker.conn.send_bytes, job.payload)
+            sending.add_done_callback(lambda sent: self._check_sent(run, sent))
 
     def _check_sent(self, run: _Run, sending: asyncio.Future[None]) -> None:
         if not sending.cancelled() and sending.exception() is not None and not run.ended:
@@ -593,13 +643,15 @@ class ExtractionPool:
         """The worker's pipe is readable: its ready message, its reply, or its end."""
         worker, job = run.worker, run.job
         try:
-            message = worker.conn.recv()
+            data = worker.conn.recv_bytes()
         except (EOFError, OSError):  # it died (or close() closed its pipe)
             self._lost(run)
             return
-        except _UNREADABLE as exc:
+        try:
+            message = _loads(data)
+        except ExtractionError as exc:  # a whole reply that does not load here
             self._end(run)
-            _fail(job.future, ExtractionError(f"the worker's reply could not be read: {exc!r}"))
+            _fail(job.future, exc)
             self._release(worker)
             return
         loop = job.loop
@@ -698,6 +750,28 @@ class ExtractionPool:
         self._end(run)
         threading.Thread(target=self._finish_abandoned, args=(run.worker,), daemon=True).start()
 
+    def _end_before_close(self, run: _Run) -> None:
+        """For close(): fail a running job in its own loop, and wait (briefly) until it has."""
+        loop = run.job.loop
+        if loop is _running_loop():
+            self._lost(run)
+            return
+        ended: concurrent.futures.Future[None] = concurrent.futures.Future()
+
+        def end() -> None:
+            try:
+                self._lost(run)
+            finally:
+                ended.set_result(None)
+
+        try:
+            loop.call_soon_threadsafe(end)
+            ended.result(timeout=1.0)
+        except RuntimeError:  # its loop is closed: nothing watches the pipe any more
+            logger.debug("closing: the loop of a running job is closed")
+        except concurrent.futures.TimeoutError:  # its loop is blocked (on this close?)
+            logger.debug("closing: the loop of a running job did not answer within 1 s")
+
     def _died(self, worker: _Worker) -> ExtractionError:
         """A worker whose pipe broke is gone: replace it, and say so (blocks: joins it)."""
         worker.process.join(1)
@@ -713,7 +787,7 @@ class ExtractionPool:
             if not worker.ready:
                 self._start(worker)
             self._wait(worker)  # kills and replaces it at the deadline or memory limit
-            worker.conn.recv()
+            worker.conn.recv_bytes()  # the reply nobody waits for: not even unpickled
         except ExtractionError as exc:
             logger.debug("abandoned extraction ended: %s", exc)
             return
@@ -787,13 +861,10 @@ class ExtractionPool:
             with contextlib.suppress(RuntimeError):  # its loop closed: nobody waits any more
                 job.loop.call_soon_threadsafe(_fail, job.future, closed)
         # Jobs being extracted fail too, and their loops stop watching the
-        # pipes before they are closed below (the same thread's at once).
+        # pipes before they are closed below: a closed descriptor still
+        # registered could be reused by the loop's next socket.
         for run in runs:
-            if run.job.loop is _running_loop():
-                self._lost(run)
-            else:
-                with contextlib.suppress(RuntimeError):
-                    run.job.loop.call_soon_threadsafe(self._lost, run)
+            self._end_before_close(run)
         for worker in workers:
             self._note_peak(worker)
             if not worker.ready and worker.process.is_alive():

@@ -66,7 +66,9 @@ def hog_at_once(
 def unreadable(
     html: bytes | str, url: str | None, config: Any, *, encoding: str | None = None
 ) -> Any:
-    """Return an object that pickles in the worker and fails to unpickle in the parent."""
+    """Sleep ``url`` seconds (a number, or none), then return an object that pickles in
+    the worker and fails to unpickle in the parent (its loader raises ValueError)."""
+    time.sleep(float(url or 0))
     return _Unreadable()
 
 
@@ -76,4 +78,4 @@ class _Unreadable:
 
 
 def _refuse() -> None:
-    raise AttributeError("this object cannot be loaded here")
+    raise ValueError("this object cannot be loaded here")
