@@ -129,6 +129,10 @@ _dumps = ForkingPickler.dumps  # what Connection.send pickles with
 _UNREAD_SEND_MAX: Final = 16 * 1024
 
 
+#: What a sent job's payload becomes (see ``ExtractionPool._begin``).
+_SENT: Final = memoryview(b"")
+
+
 def _loads(data: bytes) -> tuple[Any, ...]:
     """A worker's reply, unpickled; ExtractionError if it does not load in this process.
 
@@ -265,10 +269,11 @@ class _Worker:
 class _Job:
     """One ``arun`` call: the pickled document, and the loop and future its reply goes to."""
 
+    #: The pickled job; emptied once sent.
     payload: memoryview
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[tuple[Any, ...]]
-    #: Set once a worker holds it.
+    #: Set while a worker holds it.
     run: _Run | None = None
 
 
@@ -623,17 +628,18 @@ class ExtractionPool:
         # A ready worker is reading: the write takes as long as the copy.  A
         # starting one reads nothing until it is warm, and a write larger
         # than the socket's buffer would hold the loop until then.
-        on_loop = len(job.payload) <= (_LOOP_SEND_MAX if worker.ready else _UNREAD_SEND_MAX)
+        payload, job.payload = job.payload, _SENT  # the page's bytes go as soon as sent
+        on_loop = len(payload) <= (_LOOP_SEND_MAX if worker.ready else _UNREAD_SEND_MAX)
         try:
             loop.add_reader(fd, self._on_reply, run)
             if on_loop:
-                worker.conn.send_bytes(job.payload)
+                worker.conn.send_bytes(payload)
         except (OSError, ValueError):  # BrokenPipe: it died while idle; or its pipe closed
             self._lost(run)
             return
         run.timer = loop.call_at(self._next_tick(run, now), self._on_tick, run)
         if not on_loop:
-            sending = loop.run_in_executor(None, worker.conn.send_bytes, job.payload)
+            sending = loop.run_in_executor(None, worker.conn.send_bytes, payload)
             sending.add_done_callback(lambda sent: self._check_sent(run, sent))
 
     def _check_sent(self, run: _Run, sending: asyncio.Future[None]) -> None:
@@ -719,6 +725,10 @@ class ExtractionPool:
         if run.ended:
             return
         run.ended = True
+        # job.run and run.job make a cycle: broken here, both go (and the
+        # page's bytes with them) as soon as the caller has its answer,
+        # not at the next collection (24 MiB more peak RSS in a crawl).
+        run.job.run = None
         with self._lock:
             self._runs.discard(run)
         run.job.loop.remove_reader(run.fd)
