@@ -31,6 +31,7 @@ import collections
 import contextlib
 import dataclasses
 import datetime as dt
+import importlib
 import logging
 import os
 import socket
@@ -231,6 +232,12 @@ class Crawler:
         self._offered: RecentCache[str, int] = RecentCache(50_000)
         self._links = RecentCache[str, str | None]()  # crawls without extraction
         self._run_started = clock()
+        if articles and pool is None:
+            # Imported now, with the rest of the start-up, rather than when
+            # run() starts: run() forks the workers from this process (see
+            # ExtractionPool.prefork), which then inherit it, and this import
+            # (0.17 s) would otherwise hold up the crawl's first pages.
+            importlib.import_module("scraper.extraction.article")
 
     # -- control ---------------------------------------------------------------------------
 

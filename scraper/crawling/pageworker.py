@@ -93,10 +93,11 @@ def analyze_page(
     page is parsed once: links are read from the lexbor tree, which then goes
     to ``article_from_tree``.
     """
-    # Imported here, not at the top: the crawl's main process imports this
-    # module only to name the task, and must not pay for trafilatura (a
-    # third of a second and tens of MB) that only the workers use.  In a
-    # worker it is already loaded (the pool's forkserver preloads it).
+    # Imported here, not at the top: a crawl without extraction imports
+    # this module too (analyze_links), and must not pay for trafilatura
+    # (0.17 s, 9 MiB) that only the workers use.  In a worker it is already
+    # loaded: forked from a crawl that imported it (Crawler), or preloaded
+    # by the pool's forkserver.
     from scraper.extraction.article import article_from_tree, decode_html, parse_document
 
     try:
