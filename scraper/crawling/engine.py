@@ -36,6 +36,7 @@ import logging
 import os
 import socket
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -232,11 +233,13 @@ class Crawler:
         self._offered: RecentCache[str, int] = RecentCache(50_000)
         self._links = RecentCache[str, str | None]()  # crawls without extraction
         self._run_started = clock()
-        if articles and pool is None:
+        if articles and pool is None and threading.active_count() == 1:
             # Imported now, with the rest of the start-up, rather than when
             # run() starts: run() forks the workers from this process (see
             # ExtractionPool.prefork), which then inherit it, and this import
-            # (0.17 s) would otherwise hold up the crawl's first pages.
+            # (0.17 s) would otherwise hold up the crawl's first pages.  With
+            # other threads running, prefork will not fork: workers come
+            # from the forkserver, and this process needs none of it.
             importlib.import_module("scraper.extraction.article")
 
     # -- control ---------------------------------------------------------------------------
