@@ -31,12 +31,10 @@ import collections
 import contextlib
 import dataclasses
 import datetime as dt
-import importlib
 import logging
 import os
 import socket
 import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -72,7 +70,7 @@ from scraper.errors import (
     ScraperError,
     StoreError,
 )
-from scraper.extraction.worker import ExtractionPool
+from scraper.extraction.worker import ExtractionPool, preload_for_fork
 from scraper.fetching.client import Fetcher
 from scraper.fetching.politeness import HostSlots
 from scraper.fetching.robots import robots_url
@@ -233,14 +231,8 @@ class Crawler:
         self._offered: RecentCache[str, int] = RecentCache(50_000)
         self._links = RecentCache[str, str | None]()  # crawls without extraction
         self._run_started = clock()
-        if articles and pool is None and threading.active_count() == 1:
-            # Imported now, with the rest of the start-up, rather than when
-            # run() starts: run() forks the workers from this process (see
-            # ExtractionPool.prefork), which then inherit it, and this import
-            # (0.17 s) would otherwise hold up the crawl's first pages.  With
-            # other threads running, prefork will not fork: workers come
-            # from the forkserver, and this process needs none of it.
-            importlib.import_module("scraper.extraction.article")
+        if articles and pool is None:
+            preload_for_fork()  # run() forks its workers from here (see prefork)
 
     # -- control ---------------------------------------------------------------------------
 

@@ -76,6 +76,7 @@ __all__ = [
     "ExtractionPool",
     "Task",
     "extract_in_worker",
+    "preload_for_fork",
 ]
 
 logger = logging.getLogger(__name__)
@@ -366,10 +367,7 @@ class ExtractionPool:
         server's), nothing happens and workers come from the forkserver, as
         do the replacements of killed workers always.
         """
-        if (
-            threading.active_count() != 1
-            or threading.current_thread() is not threading.main_thread()
-        ):
+        if not _may_fork():
             return False
         resident = _resident(os.getpid())
         if self._memory_limit is not None and resident and resident > self._memory_limit // 2:
@@ -381,11 +379,7 @@ class ExtractionPool:
                 return False
             count = self._size - self._started
             self._started = self._size
-        # The extraction stack, imported here once rather than in each
-        # worker: 0.16-0.18 s of CPU per worker, for 9 MiB more in this
-        # process (the warm-up's language model and word lists, 60 MiB more,
-        # still load in each worker).
-        importlib.import_module("scraper.extraction.article")
+        preload_for_fork()  # done already when a Crawler was built here
         # Frozen: the child's collector never finalises the parent's objects
         # (a store connection that was garbage at the fork, say).
         gc.freeze()
@@ -900,6 +894,30 @@ class ExtractionPool:
             worker.conn.close()
         for _ in range(len(workers) + 1):
             self._idle.put(None)
+
+
+def _may_fork() -> bool:
+    """Whether workers may be forked from this process now: it runs one thread.
+
+    Fork copies the calling thread alone: a lock another thread held would
+    stay held in the child.
+    """
+    return threading.active_count() == 1 and threading.current_thread() is threading.main_thread()
+
+
+def preload_for_fork() -> None:
+    """Import the extraction stack here, when workers may be forked from this process.
+
+    Why: workers forked from it (``ExtractionPool.prefork``) inherit the
+    stack instead of each importing it: 0.16-0.18 s of CPU per worker, for
+    9 MiB more here (the warm-up's language model and word lists, 60 MiB
+    more, still load in each worker).  A crawl calls this as it is built,
+    with the rest of its start-up, so that the import does not hold up its
+    first pages; with other threads running, its workers come from the
+    forkserver and this process needs none of it.
+    """
+    if _may_fork():
+        importlib.import_module("scraper.extraction.article")
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
