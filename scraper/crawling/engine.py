@@ -70,8 +70,8 @@ from scraper.errors import (
     ScraperError,
     StoreError,
 )
-from scraper.extraction.worker import ExtractionPool, preload_for_fork
-from scraper.fetching.client import Fetcher
+from scraper.extraction.worker import WORKER_NICE, ExtractionPool, preload_for_fork
+from scraper.fetching.client import Fetcher, check_transport
 from scraper.fetching.politeness import HostSlots
 from scraper.fetching.robots import robots_url
 from scraper.models import Page
@@ -231,6 +231,10 @@ class Crawler:
         self._offered: RecentCache[str, int] = RecentCache(50_000)
         self._links = RecentCache[str, str | None]()  # crawls without extraction
         self._run_started = clock()
+        # A transport the job cannot have fails here, not once the run has
+        # begun; the one it names is imported now, with the rest of the
+        # start-up, and not while the first pages wait for it.
+        check_transport(self._fetch_cfg)
         if articles and pool is None:
             preload_for_fork()  # run() forks its workers from here (see prefork)
 
@@ -329,7 +333,7 @@ class Crawler:
         if self._pool is not None:
             return self._pool, None
         pool = owned.enter_context(
-            ExtractionPool(self.job.config, self._processes, task=analyze_page)
+            ExtractionPool(self.job.config, self._processes, task=analyze_page, nice=WORKER_NICE)
         )
         if not self._stopping:
             pool.prefork()

@@ -87,7 +87,7 @@ from scraper.fetching.robots import RobotsCache
 from scraper.fetching.transport import AddressGuarded, GuardedTransport, environment_proxies
 from scraper.models import Page
 
-__all__ = ["AddressPolicy", "Fetcher"]
+__all__ = ["AddressPolicy", "Fetcher", "check_transport"]
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ class Fetcher:
         if resolver is None:
             resolver = self._own_resolver = SystemResolver()
         self._resolver: Resolver = resolver
-        _check_transport(config)
+        check_transport(config)
         self._transport = transport
         # Hops through a transport that does not guard its connections are guarded by HopGuard.
         self._hop_policy = (
@@ -543,8 +543,12 @@ async def _read_capped(response: httpx.Response, url: str, cap: int, codings: li
         raise Retryable(exc, "truncated") from exc  # cut mid-body: as retryable as a reset
 
 
-def _check_transport(config: FetchConfig) -> None:
-    """Raise ConfigError unless ``config.transport`` names a transport we can build."""
+def check_transport(config: FetchConfig) -> None:
+    """Raise ConfigError unless ``config.transport`` names a transport we can build.
+
+    The aiohttp transport's module is imported here (about 0.1 s): a caller
+    that knows it will fetch (a crawl) calls this as it is set up.
+    """
     if config.transport == "httpx":
         return
     if config.transport != "aiohttp":

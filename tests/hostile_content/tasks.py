@@ -12,7 +12,17 @@ import os
 import time
 from typing import Any
 
-__all__ = ["DIE", "STALL", "echo", "hog_at_once", "hog_slowly", "nap", "stall", "unreadable"]
+__all__ = [
+    "DIE",
+    "STALL",
+    "echo",
+    "hog_at_once",
+    "hog_slowly",
+    "nap",
+    "niceness",
+    "stall",
+    "unreadable",
+]
 
 MIB = 1024 * 1024
 #: A document holding this stalls ``stall``; any other comes back as it is.
@@ -43,6 +53,13 @@ def nap(html: bytes | str, url: str | None, config: Any, *, encoding: str | None
         os._exit(7)
     time.sleep(float(url or 0))
     return html
+
+
+def niceness(
+    html: bytes | str, url: str | None, config: Any, *, encoding: str | None = None
+) -> int:
+    """The worker process's niceness."""
+    return os.nice(0)
 
 
 def hog_slowly(

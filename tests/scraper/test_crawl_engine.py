@@ -25,7 +25,7 @@ from scraper.crawling.links import RecentCache, extract_links
 from scraper.crawling.output import JsonlOutput
 from scraper.crawling.store import SQLiteStore, open_store
 from scraper.crawling.summary import CrawlSummary
-from scraper.errors import InputError, StoreLocked
+from scraper.errors import ConfigError, InputError, StoreLocked
 from scraper.extraction.worker import ExtractionPool
 from tests.scraper.crawlsite import CONFIG, FAST, Site, article_html, crawl, later, listing_html
 from tests.servers import Reply, Seen, TestServer
@@ -154,6 +154,18 @@ def test_second_worker_on_a_sqlite_store_is_refused(site: Site, run, tmp_path: P
     finally:
         holder.end_run("site", "other-worker")
         holder.close()
+
+
+def test_a_transport_the_job_cannot_have_fails_when_the_crawler_is_built(tmp_path: Path):
+    fetch = dataclasses.replace(CONFIG.fetch, transport="aiohttp", http2=True)
+    job = Job(name="t", seeds=("http://a.example/",), store=str(tmp_path / "s.sqlite"))
+    job = dataclasses.replace(job, config=dataclasses.replace(CONFIG, fetch=fetch))
+    store = SQLiteStore(tmp_path / "s.sqlite")
+    try:
+        with pytest.raises(ConfigError, match="needs the httpx transport"):
+            Crawler(job, store, articles=False)
+    finally:
+        store.close()
 
 
 def test_catch_up_after_a_crash_writes_exactly_the_live_records(site: Site, run, tmp_path: Path):

@@ -186,3 +186,12 @@ def test_a_large_job_for_a_worker_still_starting_goes_through():
     with ExtractionPool(Config(), processes=1, task=tasks.nap) as pool:
         big = "<p>" + "y" * (2 * _LOOP_SEND_MAX) + "</p>"  # new worker: not ready yet
         assert asyncio.run(pool.arun(big, "0")) == big
+
+
+def test_workers_run_at_the_niceness_they_are_given():
+    import os
+
+    with ExtractionPool(Config(), processes=1, task=tasks.niceness, nice=3) as pool:
+        assert asyncio.run(pool.arun("any", None)) == min(os.nice(0) + 3, 19)
+    with ExtractionPool(Config(), processes=1, task=tasks.niceness) as pool:
+        assert pool.run("any", None) == os.nice(0)
