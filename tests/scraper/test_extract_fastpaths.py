@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import importlib
 import re
+from typing import Any
+from unittest import mock
 
+import lxml.etree
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 article = importlib.import_module("scraper.extraction.article")
@@ -210,3 +213,123 @@ def test_ascii_count_is_the_split_count(text):
 def test_ascii_count_on_pieces(pieces):
     text = "".join(pieces)
     assert article._ascii_count(text) == article._count(text) == _plain_count(text)
+
+
+# -- comment sections deleted before trafilatura (article._drop_comment_sections) --------------
+
+#: Tags, ids and classes that trafilatura's comment prune tells apart.
+COMMENT_TAGS = ["div", "section", "details", "ol", "ul", "list", "aside", "p", "span"]
+COMMENT_NAMES = [
+    None,
+    "",
+    "comments",
+    "Comments",
+    "comment-list",
+    "commentary",
+    "comol",
+    "disqus_thread",
+    "dsq-comments",
+    "article-comments",
+    "post-comments",
+    "my-comments",
+    "story infinite-scroll",
+    "body",
+]
+
+
+def _element(tag: str, id_: str | None, class_: str | None, inner: str) -> str:
+    attrs = "".join(f' {k}="{v}"' for k, v in (("id", id_), ("class", class_)) if v is not None)
+    return f"<{tag}{attrs}>{inner}</{tag}>tail of {tag}"
+
+
+@st.composite
+def comment_pages(draw: st.DrawFn) -> str:
+    """A page of nested blocks named after comments or not, some holding text or an <h1>."""
+
+    def block(depth: int) -> str:
+        inner = draw(st.sampled_from(["", "<p>Reader words here.</p>", "<h1>Heading</h1>", "x"]))
+        if depth < 3:
+            inner += "".join(block(depth + 1) for _ in range(draw(st.integers(0, 2))))
+        return _element(
+            draw(st.sampled_from(COMMENT_TAGS)),
+            draw(st.sampled_from(COMMENT_NAMES)),
+            draw(st.sampled_from(COMMENT_NAMES)),
+            inner,
+        )
+
+    body = "".join(block(0) for _ in range(draw(st.integers(1, 4))))
+    return f"<html><body><article><p>{'Story text. ' * 30}</p></article>{body}</body></html>"
+
+
+def _pruned_as_trafilatura_does(tree: Any) -> bytes:
+    """``tree`` after trafilatura's raw-tree prunes (comments off), serialised."""
+    from trafilatura.htmlprocessing import prune_unwanted_nodes
+    from trafilatura.xpaths import RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH
+
+    tree = prune_unwanted_nodes(tree, RAW_TREE_PRUNE_XPATH)
+    tree = prune_unwanted_nodes(tree, REMOVE_COMMENTS_AND_LISTS_XPATH)
+    return lxml.etree.tostring(tree)
+
+
+def _parsed_whole(page: str) -> Any:
+    """The page as ``_lxml_tree`` parses it, comment sections kept."""
+    with mock.patch.object(article, "_drop_comment_sections", lambda tree: None):
+        return article._lxml_tree(page)
+
+
+@settings(max_examples=200, deadline=None)
+@given(comment_pages())
+@example(  # the infinite-scroll prune keeps a container with an <h1>, even one in its comments
+    '<html><body><article><p>Story.</p></article><div class="infinite-scroll">'
+    '<p>Next story.</p><section id="comments"><h1>Comments</h1></section></div></body></html>'
+)
+def test_comment_sections_go_as_trafilatura_would_delete_them(page: str):
+    """After trafilatura's own prunes, the tree is the same with or without the early deletion."""
+    early = article._lxml_tree(page)
+    assert _pruned_as_trafilatura_does(early) == _pruned_as_trafilatura_does(_parsed_whole(page))
+
+
+@settings(max_examples=100, deadline=None)
+@given(comment_pages())
+def test_what_trafilatura_would_delete_is_gone_but_sections_holding_a_headline(page: str):
+    from trafilatura.xpaths import REMOVE_COMMENTS_AND_LISTS_XPATH
+
+    left = REMOVE_COMMENTS_AND_LISTS_XPATH[0](article._lxml_tree(page))
+    assert all(element.find(".//h1") is not None for element in left)
+
+
+def test_comment_sections_are_deleted_and_their_tails_kept():
+    page = (
+        "<html><body><article><p>Story.</p></article>"
+        '<section id="comments"><p>First!</p></section>after'
+        '<ol class="commentlist"><li>Nice</li></ol>'
+        '<ul id="disqus_thread"><li>kept: disqus ids count for blocks only</li></ul>'
+        '<div class="commentary">kept: commentary is not comments</div>'
+        "</body></html>"
+    )
+    text = lxml.etree.tostring(article._lxml_tree(page), encoding="unicode")
+    assert "First!" not in text and "Nice" not in text
+    assert "after" in text and "kept: disqus" in text and "kept: commentary" in text
+
+
+def test_a_forum_threads_comments_stay():
+    ld = '{"@context": "https://schema.org", "@type": "DiscussionForumPosting", "headline": "Q"}'
+    page = (
+        f'<html><head><script type="application/ld+json">{ld}</script></head><body>'
+        '<div class="comment"><p>The answer is in the manual.</p></div></body></html>'
+    )
+    text = lxml.etree.tostring(article._lxml_tree(page), encoding="unicode")
+    assert "The answer is in the manual." in text
+
+
+def test_the_patterns_are_trafilaturas():
+    """The early deletion copies trafilatura's patterns: a new trafilatura must be checked."""
+    xpaths = importlib.import_module("trafilatura.xpaths")
+    core = importlib.import_module("trafilatura.core")
+    assert article._COMMENTS_ID.pattern == f"^(?:{xpaths._COMMENTS_ID})"
+    assert article._COMMENTS_CLASS.pattern == xpaths._COMMENTS_CLASS
+    assert (
+        article._COMMENTS_ID_BLOCK.pattern
+        == f"^(?:{xpaths._COMMENTS_ID}|disqus_thread|dsq-comments)"
+    )
+    assert article._FORUM_POSTING.pattern == core._DISCUSSION_FORUM_POSTING_RE.pattern
