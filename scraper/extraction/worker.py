@@ -241,7 +241,10 @@ def _serve(
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.set_wakeup_fd(-1)
     if nice:
-        os.nice(nice)
+        try:
+            os.nice(nice)
+        except OSError as exc:  # a sandbox that forbids it: the worker still works
+            logger.warning("extraction worker: cannot change its niceness by %d: %s", nice, exc)
     _cap_address_space(address_space)
     from scraper.extraction.article import extract_article
 

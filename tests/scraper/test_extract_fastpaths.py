@@ -289,6 +289,22 @@ def test_comment_sections_go_as_trafilatura_would_delete_them(page: str):
     assert _pruned_as_trafilatura_does(early) == _pruned_as_trafilatura_does(_parsed_whole(page))
 
 
+@settings(max_examples=60, deadline=None)
+@given(comment_pages(), st.booleans())
+def test_trafilatura_extracts_the_same_text_with_or_without_the_early_deletion(
+    page: str, fast: bool
+):
+    """End to end, whatever order trafilatura's own prunes run in."""
+
+    def text() -> str | None:
+        doc = article._trafilatura(page, "https://example.org/a", include_tables=True, fast=fast)
+        return None if doc is None else doc.text
+
+    early = text()
+    with mock.patch.object(article, "_drop_comment_sections", lambda tree: None):
+        assert text() == early
+
+
 @settings(max_examples=100, deadline=None)
 @given(comment_pages())
 def test_what_trafilatura_would_delete_is_gone_but_sections_holding_a_headline(page: str):
