@@ -392,7 +392,8 @@ def _lxml_tree(source: str) -> lxml.html.HtmlElement | str:
     # of the 781 benchmark pages changes.  (The region text, which reads the
     # selectolax tree, keeps its footers.)
     lxml.etree.strip_elements(tree, "footer", with_tail=False)
-    _drop_comment_sections(tree)
+    if any(word in source for word in _COMMENT_WORDS):  # spares most pages the walk
+        _drop_comment_sections(tree)
     return tree
 
 
@@ -405,6 +406,8 @@ _COMMENTS_ID = re.compile(r"^(?:[Cc]omment(?!ary)|comol)")
 _COMMENTS_ID_BLOCK = re.compile(r"^(?:[Cc]omment(?!ary)|comol|disqus_thread|dsq-comments)")
 _COMMENTS_CLASS = re.compile(r"^[Cc]omment(?!ary)|(?:article|post)-comments")
 _COMMENT_BLOCKS = ("div", "section", "details", "list")
+#: Every id or class above holds one of these (``dsq-comments`` included).
+_COMMENT_WORDS = ("omment", "comol", "disqus_thread")
 #: trafilatura's sign of a forum thread, whose "comments" are the posts.
 _FORUM_POSTING = re.compile(
     r'"@type"\s*:\s*"DiscussionForumPosting"|"@type"\s*:\s*\[[^\]]*"DiscussionForumPosting"'
@@ -428,9 +431,6 @@ def _drop_comment_sections(tree: lxml.html.HtmlElement) -> None:
     infinite-scroll prune, which runs first, asks whether its container
     holds one.  Tails are kept, by trafilatura's own ``delete_element``.
     """
-    for script in tree.iterfind('.//script[@type="application/ld+json"]'):
-        if script.text and _FORUM_POSTING.search(script.text):
-            return
     found = [
         element
         for element in tree.iter("div", "section", "details", "list", "ol", "ul")
@@ -439,6 +439,12 @@ def _drop_comment_sections(tree: lxml.html.HtmlElement) -> None:
             element.get("id") or ""
         )
     ]
+    if not found:
+        return
+    for script in tree.iter("script"):
+        text = script.text
+        if script.get("type") == "application/ld+json" and text and _FORUM_POSTING.search(text):
+            return
     for element in found:
         if element.find(".//h1") is None:
             delete_element(element)
