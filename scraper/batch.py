@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from scraper.config import Config
 from scraper.errors import InputError, ScraperError
-from scraper.extraction.worker import ExtractionPool
+from scraper.extraction.worker import ExtractionPool, usable_cores
 from scraper.fetching.client import Fetcher
 from scraper.fetching.politeness import HostSlots
 from scraper.models import Article
@@ -123,7 +122,7 @@ async def extract_many(
     ``on_done`` is called as each input finishes (in completion order), for
     progress displays.
     """
-    processes = max(1, min(len(inputs), os.cpu_count() or 1))
+    processes = max(1, min(len(inputs), usable_cores()))
     limit = asyncio.Semaphore(max(1, config.fetch.concurrency))
     with ExtractionPool(config, processes) as pool:
         async with Fetcher(config.fetch) as fetcher:

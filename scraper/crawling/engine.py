@@ -70,7 +70,12 @@ from scraper.errors import (
     ScraperError,
     StoreError,
 )
-from scraper.extraction.worker import WORKER_NICE, ExtractionPool, preload_for_fork
+from scraper.extraction.worker import (
+    WORKER_NICE,
+    ExtractionPool,
+    preload_for_fork,
+    usable_cores,
+)
 from scraper.fetching.client import Fetcher, check_transport
 from scraper.fetching.politeness import HostSlots
 from scraper.fetching.robots import robots_url
@@ -153,11 +158,7 @@ def crawl_processes() -> int:
     >>> 2 <= crawl_processes() <= MAX_PROCESSES
     True
     """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # no affinity on this platform (macOS)
-        cores = os.cpu_count() or 1
-    return min(cores + 1, MAX_PROCESSES)
+    return min(usable_cores() + 1, MAX_PROCESSES)
 
 
 class Crawler:

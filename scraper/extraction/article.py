@@ -433,7 +433,7 @@ def _drop_comment_sections(tree: lxml.html.HtmlElement) -> None:
     """
     found = [
         element
-        for element in tree.iter("div", "section", "details", "list", "ol", "ul")
+        for element in tree.iter(*_COMMENT_BLOCKS, "ol", "ul")
         if _COMMENTS_CLASS.search(element.get("class") or "")
         or (_COMMENTS_ID_BLOCK if element.tag in _COMMENT_BLOCKS else _COMMENTS_ID).search(
             element.get("id") or ""

@@ -78,6 +78,7 @@ __all__ = [
     "Task",
     "extract_in_worker",
     "preload_for_fork",
+    "usable_cores",
 ]
 
 logger = logging.getLogger(__name__)
@@ -710,29 +711,16 @@ class ExtractionPool:
             self._lost(run)
             return
         if now >= run.deadline:
-            if run.worker.ready:
-                timeout = self._config.extract.timeout
-                message = (
-                    f"extraction took longer than its deadline of {timeout:g} s; worker killed"
-                )
-            else:
-                message = (
-                    f"the extraction worker did not start within {WORKER_STARTUP_TIMEOUT:g} s; "
-                    "the machine may be overloaded"
-                )
-            self._kill(run, ExtractionError(message))
+            ready = run.worker.ready
+            self._kill(
+                run, _deadline_error(self._config.extract.timeout) if ready else _startup_error()
+            )
             return
         resident = (
             None if limit is None or not run.worker.ready else _resident(run.worker.process.pid)
         )
         if limit is not None and resident is not None and resident > limit:
-            self._kill(
-                run,
-                ExtractionError(
-                    f"extraction used more than {limit >> 20} MiB of memory ({resident >> 20} "
-                    "MiB); worker killed (a hostile or oversized document)"
-                ),
-            )
+            self._kill(run, _memory_error(limit, resident))
             return
         run.timer = loop.call_at(self._next_tick(run, now), self._on_tick, run)
 
@@ -849,10 +837,7 @@ class ExtractionPool:
         """Wait until a new worker has warmed up (outside any page's deadline)."""
         if not worker.conn.poll(WORKER_STARTUP_TIMEOUT):
             self._discard(worker)
-            raise ExtractionError(
-                f"the extraction worker did not start within {WORKER_STARTUP_TIMEOUT:g} s; "
-                "the machine may be overloaded"
-            )
+            raise _startup_error()
         worker.conn.recv()  # ("ready",); EOFError if it died while starting
         worker.ready = True
 
@@ -866,19 +851,14 @@ class ExtractionPool:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 self._discard(worker)
-                raise ExtractionError(
-                    f"extraction took longer than its deadline of {timeout:g} s; worker killed"
-                )
+                raise _deadline_error(timeout)
             step = remaining if limit is None else min(remaining, MEMORY_POLL)
             if worker.conn.poll(step):
                 return
             resident = None if limit is None else _resident(pid)
             if limit is not None and resident is not None and resident > limit:
                 self._discard(worker)
-                raise ExtractionError(
-                    f"extraction used more than {limit >> 20} MiB of memory ({resident >> 20} "
-                    "MiB); worker killed (a hostile or oversized document)"
-                )
+                raise _memory_error(limit, resident)
 
     def close(self) -> None:
         """Stop every worker; running jobs fail."""
@@ -916,6 +896,34 @@ class ExtractionPool:
             worker.conn.close()
         for _ in range(len(workers) + 1):
             self._idle.put(None)
+
+
+def _deadline_error(timeout: float) -> ExtractionError:
+    return ExtractionError(
+        f"extraction took longer than its deadline of {timeout:g} s; worker killed"
+    )
+
+
+def _memory_error(limit: int, resident: int) -> ExtractionError:
+    return ExtractionError(
+        f"extraction used more than {limit >> 20} MiB of memory ({resident >> 20} MiB); "
+        "worker killed (a hostile or oversized document)"
+    )
+
+
+def _startup_error() -> ExtractionError:
+    return ExtractionError(
+        f"the extraction worker did not start within {WORKER_STARTUP_TIMEOUT:g} s; "
+        "the machine may be overloaded"
+    )
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), not all the machine has."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no affinity on this platform (macOS)
+        return os.cpu_count() or 1
 
 
 def _may_fork() -> bool:
