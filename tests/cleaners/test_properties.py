@@ -123,6 +123,9 @@ def heading(draw: st.DrawFn, lang: str) -> str:
     # Real words can spell a real boilerplate line ("Published have" reads as a
     # "Published ..." meta line at the top): such a line is not correct text.
     assume(classify_block(title, edge=True, top=True) is None)
+    # Nor does a heading end on an article or preposition ("Sono negli"): that
+    # is a sentence cut in two, which join_broken_paragraphs rightly mends.
+    assume(picked[-1].lower() not in ARTICLES_AND_PREPOSITIONS)
     return title
 
 
