@@ -219,6 +219,8 @@ class Crawler:
         self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
+        # SQLite's calls run on the loop itself, PostgreSQL's on one thread (see _db).
+        self._db_inline = isinstance(store, SQLiteStore)
         self._db_thread: ThreadPoolExecutor | None = None
         self._hosts_checked: set[str] = set()
         self._fetches = 0  # pages in their fetch phase (see _loop_claims)
@@ -249,6 +251,21 @@ class Crawler:
             loop.call_soon_threadsafe(wake.set)
 
     async def _db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:  # noqa: ANN401 (forwarded as given to a store method)
+        """One store call, in the order the crawl makes them.
+
+        Why SQLite's run on the loop and PostgreSQL's on a thread: a SQLite
+        call is a local transaction of a few hundred microseconds, mostly
+        under the GIL, so a thread only adds its hand-off (the queue, the
+        wake-up of the loop, the GIL changing hands: a sixth of the crawl
+        process's CPU per page in paired crawls, see BENCHMARKS.md) and holds
+        nothing up that the loop could do meanwhile.  A PostgreSQL call
+        waits on the network: the loop fetches while it does.  What a SQLite
+        call may block on (a checkpoint's fsync, another writer's lock up to
+        the busy timeout) only delays the loop; I/O that arrives meanwhile
+        is read before any timer fires.
+        """
+        if self._db_inline:
+            return fn(*args, **kwargs)
         assert self._db_thread is not None
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._db_thread, lambda: fn(*args, **kwargs))
@@ -286,14 +303,15 @@ class Crawler:
         """
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="scraper-store")
+        if not self._db_inline:
+            self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="scraper-store")
         self._run_started = self._clock()
         exclusive = isinstance(self.store, SQLiteStore)
         job = self.job.name
         try:
             with contextlib.ExitStack() as owned:
-                # The workers start first, before the store's first call
-                # starts its thread: then they can be forked from this
+                # The workers start first, before a PostgreSQL store's first
+                # call starts its thread: then they can be forked from this
                 # process (see ExtractionPool.prefork), and they warm up
                 # while this loop opens the run and the output, builds its
                 # fetchers and seeds.  On a locked store they are killed at
@@ -320,8 +338,9 @@ class Crawler:
                     if warming is not None:
                         await _finish_warm_up(warming)
         finally:
-            self._db_thread.shutdown(wait=True)
-            self._db_thread = None
+            if self._db_thread is not None:
+                self._db_thread.shutdown(wait=True)
+                self._db_thread = None
         self.summary.interrupted = self._stopping
         return self.summary
 
