@@ -20,6 +20,7 @@ __all__ = [
     "hog_slowly",
     "nap",
     "niceness",
+    "pid",
     "stall",
     "unreadable",
 ]
@@ -71,6 +72,11 @@ def hog_slowly(
         blocks.append(bytearray(16 * MIB))  # zero-filled, so every page is touched
         time.sleep(0.01)
     return len(blocks)
+
+
+def pid(html: bytes | str, url: str | None, config: Any, *, encoding: str | None = None) -> int:
+    """The worker process's pid."""
+    return os.getpid()
 
 
 def hog_at_once(

@@ -8,6 +8,7 @@ start first and sets its deadline from it.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -115,6 +116,31 @@ def test_a_worker_past_its_memory_limit_is_killed_and_replaced():
         # Read every 20 ms while it grows 16 MiB per 10 ms: caught well before
         # the 1.5 GiB it would reach, and its peak was recorded.
         assert limit < pool.peak_rss < limit + 160 * tasks.MIB
+
+
+@pytest.mark.parametrize("call", ["run", "arun"])
+def test_a_worker_holding_too_much_after_its_job_is_replaced_on_its_own_report(
+    monkeypatch: pytest.MonkeyPatch, call: str
+) -> None:
+    # No memory reading during the job (its poll is an hour away) and none
+    # from /proc afterwards: only the resident memory the worker reports
+    # with its reply can tell that it holds more than 1 MiB.
+    from scraper.extraction import worker as worker_module
+
+    def no_proc_reads(pid: int | None) -> int | None:
+        raise AssertionError("the pool read /proc instead of the worker's report")
+
+    monkeypatch.setattr(worker_module, "MEMORY_POLL", 3600.0)
+    with ExtractionPool(Config(), processes=1, task=tasks.pid, memory_limit=tasks.MIB) as pool:
+        monkeypatch.setattr(worker_module, "_resident", no_proc_reads)
+
+        def job() -> int:
+            if call == "run":
+                return int(pool.run("<p>x</p>"))
+            return int(asyncio.run(pool.arun("<p>x</p>")))
+
+        first, second = job(), job()
+        assert first != second  # the first worker was replaced after its reply
 
 
 def test_an_allocation_burst_hits_the_address_space_cap():
