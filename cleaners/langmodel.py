@@ -81,10 +81,26 @@ def _open(folder: Path) -> Any | None:  # noqa: ANN401 - py3langid ships no type
     )
 
 
-def _array(values: Any) -> Any:  # noqa: ANN401 - numpy in, stdlib array out
-    from py3langid.modelio import _to_array
+#: ``memoryview`` formats of unsigned integers, by size (py3langid's typecodes).
+_FORMATS = {2: "H", 4: "I", 8: "Q"}
 
-    return _to_array(np.asarray(values))
+
+def _array(values: Any) -> Any:  # noqa: ANN401 - numpy in, an int sequence out
+    """The unsigned integers of a memory-mapped array, as py3langid's walk indexes them.
+
+    Why a ``memoryview`` of the mapping and not py3langid's ``array.array``:
+    the transition table is 39 MB, and copying it cost every process that
+    detects a language 50 ms of CPU (each extraction worker of a crawl, at
+    its start) and 39 MB of its own memory; a view copies nothing, the
+    worker processes share the file's pages, and indexing it returns
+    Python ints as fast as the array did.
+    """
+    contiguous = np.ascontiguousarray(values)  # a mapped .npy already is: no copy
+    if contiguous.dtype.kind != "u" or contiguous.dtype.itemsize not in _FORMATS:
+        raise ValueError(f"unexpected model array type {contiguous.dtype}")
+    if not contiguous.dtype.isnative:
+        contiguous = contiguous.astype(contiguous.dtype.newbyteorder("="))
+    return memoryview(contiguous).cast("B").cast(_FORMATS[contiguous.dtype.itemsize])
 
 
 def load_identifier() -> Any:  # noqa: ANN401 - py3langid ships no types

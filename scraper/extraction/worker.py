@@ -983,7 +983,7 @@ def preload_for_fork() -> None:
 
     Why: workers forked from it (``ExtractionPool.prefork``) inherit the
     stack instead of each importing it: 0.16-0.18 s of CPU per worker, for
-    9 MiB more here (the warm-up's language model and word lists, 60 MiB
+    9 MiB more here (the warm-up's language model and word lists, ~40 MiB
     more, still load in each worker).  A crawl calls this as it is built,
     with the rest of its start-up, so that the import does not hold up its
     first pages; with other threads running, its workers come from the

@@ -79,3 +79,22 @@ def test_an_unwritable_cache_falls_back_to_py3langid(
         identifier = langmodel.load_identifier()
     assert "TIDYSCRAPE_CACHE_DIR" in caplog.text
     assert identifier.classify(SAMPLES[2])[0] == "de"
+
+
+def test_the_transition_table_is_read_in_place_not_copied(cache: Path) -> None:
+    langmodel.load_identifier()
+    table = langmodel.load_identifier().tk_nextmove  # from the saved arrays
+    # A view of the memory-mapped file (each worker process would otherwise
+    # copy its 39 MB), indexed as py3langid's walk indexes it: Python ints.
+    assert isinstance(table, memoryview)
+    assert isinstance(table[0], int)
+    assert table.readonly
+
+
+def test_model_arrays_of_another_byte_order_or_a_signed_type() -> None:
+    import numpy as np
+
+    big = np.array([1, 2, 70000], dtype=">u4")
+    assert langmodel._array(big).tolist() == [1, 2, 70000]
+    with pytest.raises(ValueError, match="unexpected model array type"):
+        langmodel._array(np.array([1, -1], dtype=np.int16))
