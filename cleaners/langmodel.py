@@ -16,7 +16,7 @@ import logging
 import lzma
 import shutil
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -82,7 +82,7 @@ def _open(folder: Path) -> Any | None:  # noqa: ANN401 - py3langid ships no type
 
 
 #: ``memoryview`` formats of unsigned integers, by size (py3langid's typecodes).
-_FORMATS = {2: "H", 4: "I", 8: "Q"}
+_FORMATS: dict[int, Literal["H", "I", "Q"]] = {2: "H", 4: "I", 8: "Q"}
 
 
 def _array(values: Any) -> Any:  # noqa: ANN401 - numpy in, an int sequence out
@@ -100,7 +100,7 @@ def _array(values: Any) -> Any:  # noqa: ANN401 - numpy in, an int sequence out
         raise ValueError(f"unexpected model array type {contiguous.dtype}")
     if not contiguous.dtype.isnative:
         contiguous = contiguous.astype(contiguous.dtype.newbyteorder("="))
-    return memoryview(contiguous).cast("B").cast(_FORMATS[contiguous.dtype.itemsize])
+    return contiguous.data.cast("B").cast(_FORMATS[contiguous.dtype.itemsize])
 
 
 def load_identifier() -> Any:  # noqa: ANN401 - py3langid ships no types
