@@ -978,6 +978,12 @@ def _may_fork() -> bool:
     return threading.active_count() == 1 and threading.current_thread() is threading.main_thread()
 
 
+#: What ``preload_for_fork`` imports: the extraction stack, and what its first
+#: page imports lazily (the language model's loader; ``numpy.ma``, which
+#: ``np.unique`` imports on its first call: ~20 ms of each worker's start).
+_PRELOADED: Final = ("scraper.extraction.article", "cleaners.langmodel", "numpy.ma")
+
+
 def preload_for_fork() -> None:
     """Import the extraction stack here, when workers may be forked from this process.
 
@@ -990,7 +996,8 @@ def preload_for_fork() -> None:
     forkserver and this process needs none of it.
     """
     if _may_fork():
-        importlib.import_module("scraper.extraction.article")
+        for module in _PRELOADED:
+            importlib.import_module(module)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

@@ -259,3 +259,37 @@ def test_preforked_workers_extract_and_die_with_their_parent(tmp_path: Path):
             os.close(fd)
     assert proc.stdout.read() == ""  # end-of-file: no worker holds the parent's stdout
     proc.stdout.close()
+
+
+#: A single-threaded process that preforks a worker and prints the modules the
+#: worker imported of its own (in its warm-up and first job).
+_PREFORK_IMPORTS_SCRIPT = """
+import sys
+from scraper.config import Config
+from scraper.extraction.worker import ExtractionPool
+
+def modules(html, url, config, *, encoding=None):
+    return sorted(sys.modules)
+
+pool = ExtractionPool(Config(), 1, task=modules)
+assert pool.prefork() is True
+inherited = set(sys.modules)
+print(" ".join(sorted(set(pool.run("<p>x</p>")) - inherited)), flush=True)
+pool.close()
+"""
+
+
+def test_a_preforked_worker_imports_nothing_heavy_of_its_own(tmp_path: Path):
+    """What the first page imports lazily (the language model's loader, numpy.ma)
+    is imported once before the fork, not by every worker at its start."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "prefork_imports.py"
+    script.write_text(_PREFORK_IMPORTS_SCRIPT)
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    own = done.stdout.split()
+    heavy = ("numpy", "cleaners", "scraper", "trafilatura", "lxml", "py3langid", "wordfreq")
+    assert [name for name in own if name.split(".")[0] in heavy] == []
