@@ -70,7 +70,7 @@ from scraper.errors import BlockedAddress, HeadersTooLarge
 from scraper.fetching.addresses import Resolver, literal_address, resolve_addresses
 from scraper.fetching.httpx_errors import HTTPCORE_HEAD_LIMIT
 from scraper.fetching.redirects import AddressPolicy
-from scraper.fetching.transport import AddressGuarded, allowed_addresses
+from scraper.fetching.transport import AddressGuarded, allowed_addresses, shared_ssl_context
 
 __all__ = [
     "GuardedAiohttpTransport",
@@ -237,9 +237,7 @@ class GuardedAiohttpTransport(httpx.AsyncBaseTransport, AddressGuarded):
         self._resolver = resolver
         self._limits = limits or httpx.Limits()
         self._socket_factory = socket_factory
-        self._ssl_context = httpx.create_ssl_context(
-            verify=config.verify, trust_env=config.trust_env
-        )
+        self._ssl_context = shared_ssl_context(config)
         self._head_limits = parser_limits(config)
         self._session: aiohttp.ClientSession | None = None
 

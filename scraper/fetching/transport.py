@@ -36,7 +36,10 @@ GuardedTransport with either.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
+import os
+import ssl
 import urllib.request
 from collections.abc import Iterable
 from typing import Final
@@ -61,11 +64,41 @@ __all__ = [
     "allowed_addresses",
     "environment_proxies",
     "policy_allows_all",
+    "shared_ssl_context",
 ]
 
 logger = logging.getLogger(__name__)
 
 _DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+
+def shared_ssl_context(config: FetchConfig) -> ssl.SSLContext:
+    """The TLS context for ``config``'s transports, made once per process and settings.
+
+    Why: making one loads the CA bundle, about 30 ms of CPU, and a crawl
+    opens two fetchers (pages, and sitemaps and feeds) before its first page,
+    ``scraper schedule`` more with each job.  A context is safe to share
+    between connections and threads.  Keyed by what it is made of: the
+    ``verify`` and ``trust_env`` settings, the certificate paths
+    ``trust_env`` reads from the environment, and ``http2``, since httpcore
+    sets the protocols offered (ALPN) on the context it is given.
+    """
+    paths = (
+        (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+        if config.trust_env
+        else (None, None)
+    )
+    return _ssl_context(config.verify, config.trust_env, config.http2, *paths)
+
+
+#: PROCESS-WIDE CACHE (on purpose): one TLS context per combination of
+#: settings (see ``shared_ssl_context``); a handful at most.
+@functools.lru_cache(maxsize=16)
+def _ssl_context(
+    verify: bool, trust_env: bool, http2: bool, cert_file: str | None, cert_dir: str | None
+) -> ssl.SSLContext:
+    return httpx.create_ssl_context(verify=verify, trust_env=trust_env)
+
 
 SocketOptions = Iterable[httpcore.SOCKET_OPTION] | None
 
@@ -189,7 +222,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport, AddressGuarded):
         network_backend: httpcore.AsyncNetworkBackend | None = None,
     ) -> None:
         limits = limits or httpx.Limits()
-        ssl_context = httpx.create_ssl_context(verify=config.verify, trust_env=config.trust_env)
+        ssl_context = shared_ssl_context(config)
         try:
             super().__init__(
                 verify=ssl_context,

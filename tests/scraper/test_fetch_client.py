@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 import scraper
-from scraper.config import Config
+from scraper.config import Config, FetchConfig
 from scraper.errors import (
     BlockedAddress,
     BodyTooLarge,
@@ -483,3 +483,24 @@ def test_missing_type_with_html_body_is_accepted(server, fetch):
 def test_server_errors_are_fetch_errors():
     assert issubclass(HTTPStatusError, FetchError)
     assert PDF_BYTES.startswith(b"%PDF") and PNG_BYTES.startswith(b"\x89PNG")
+
+
+def test_transports_share_one_tls_context_per_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from scraper.fetching.transport import shared_ssl_context
+
+    plain = FetchConfig()
+    assert shared_ssl_context(plain) is shared_ssl_context(
+        dataclasses.replace(plain, concurrency=3)
+    )
+    # httpcore sets the offered protocols on the context: HTTP/2 gets its own
+    assert shared_ssl_context(plain) is not shared_ssl_context(
+        dataclasses.replace(plain, http2=True)
+    )
+    assert shared_ssl_context(plain) is not shared_ssl_context(
+        dataclasses.replace(plain, verify=False)
+    )
+    # trust_env reads the certificate paths from the environment: a change is seen
+    trusting = dataclasses.replace(plain, trust_env=True)
+    first = shared_ssl_context(trusting)
+    monkeypatch.setenv("SSL_CERT_DIR", "/nonexistent-certs")
+    assert shared_ssl_context(trusting) is not first
