@@ -228,3 +228,38 @@ def test_raw_cap_in_truncating_mode_stops_quietly():
         for _ in range(100):
             decoder.feed(b"\x00\x00\x00\xff\xff" * 100)
     assert decoder.body() == b""
+
+
+def _outcome(data: bytes, coding: str, sizes) -> bytes | str:
+    """What decoding gives: the body, or the name of our error (nothing else may escape)."""
+    try:
+        return _decode(data, [coding], sizes=sizes)
+    except (ContentEncodingError, TruncatedBody) as exc:
+        return type(exc).__name__
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    coding=st.sampled_from(["gzip", "deflate", "raw-deflate"]),
+    cut=st.integers(0, 400),
+    flips=st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 255)), max_size=3),
+    tail=st.binary(max_size=20),
+    sizes=st.lists(st.integers(1, 700), min_size=1, max_size=4),
+)
+def test_damaged_zlib_streams_fail_the_same_way_in_any_chunking(coding, cut, flips, tail, sizes):
+    """gzip and deflate streams, cut, with bytes flipped or junk after them: the
+    outcome does not depend on how the body arrived, and only our errors come out."""
+    body = BODY[: 200 + cut * 7]
+    if coding == "raw-deflate":
+        packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        data = bytearray(packer.compress(body) + packer.flush())
+        coding = "deflate"
+    else:
+        data = bytearray(ENCODERS[coding](body))
+    for at, mask in flips:
+        data[at % len(data)] ^= mask
+    damaged = bytes(data[: max(1, len(data) - cut)]) + tail
+    whole = _outcome(damaged, coding, (len(damaged),))
+    assert _outcome(damaged, coding, sizes) == whole
+    if not flips and cut == 0 and not tail:
+        assert whole == body
