@@ -101,7 +101,9 @@ async def _one(
             async with limit, slots.slot(item.value):
                 page = await fetcher.fetch(item.value)
             url = page.final_url
-            article: Article = await pool.arun(page.content, url, encoding=page.encoding)
+            article: Article = await pool.arun(
+                page.content, url, encoding=page.encoding, binary_checked=True
+            )
         else:
             data = await asyncio.to_thread(_read_local, item)
             article = await pool.arun(data, url)

@@ -70,6 +70,16 @@ def test_binary_data_raises_what_the_worker_raises():
     assert "binary data" in str(info.value)
 
 
+def test_a_caller_that_refused_binaries_skips_only_that_check():
+    # The crawl's fetcher refused binary bodies already: the worker's screen
+    # does not sample them again, and still defuses the markup.
+    binary = bytes(range(256)) * 64
+    assert screen_document(binary, URL, binary_checked=True) == binary
+    deep = b"<div>" * 5000 + b"<p>Hi</p>"
+    flat = screen_document(deep, URL, binary_checked=True)
+    assert isinstance(flat, bytes) and flat.count(b"<div>") < 1000
+
+
 @pytest.mark.parametrize("case", CONTENT_CASES, ids=lambda case: case.name)
 def test_the_hostile_content_cases_in_process(case: Case):
     """The worker's hostile cases (tests/hostile_content/pages.py), without a worker."""

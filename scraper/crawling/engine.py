@@ -695,8 +695,9 @@ class Crawler:
             await self._store_page(claim, page.status, page.headers, page.final_url, links)
             return
         try:
+            # Our fetcher refused binary bodies already (check_content).
             analysis: PageAnalysis = await pool.arun(
-                page.content, page.final_url, encoding=page.encoding
+                page.content, page.final_url, encoding=page.encoding, binary_checked=True
             )
         except ScraperError as exc:  # deadline or crashed worker: this page's error
             self._count_error(exc, claim.url)

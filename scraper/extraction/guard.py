@@ -552,14 +552,20 @@ def wide_codec(document: bytes, encoding: str | None = None) -> str | None:
 
 
 def screen_document(
-    document: str | bytes, url: str | None = None, *, encoding: str | None = None
+    document: str | bytes,
+    url: str | None = None,
+    *,
+    encoding: str | None = None,
+    binary_checked: bool = False,
 ) -> str | bytes:
     """The document ready for parsing: binaries refused, absurd nesting and attributes defused.
 
-    Raises ``UnsupportedContent`` for binary data.  ``encoding`` is the
-    declared codec of ``bytes``.  A UTF-16 or UTF-32 document (declared, or
-    found by its BOM or its NUL bytes) skips the byte tests and is screened
-    decoded: it comes back as ``str`` if defusing changed it, else as it came.
+    Raises ``UnsupportedContent`` for binary data, unless ``binary_checked``
+    says the caller refused it already (:func:`refuse_binary`, or the
+    fetcher's ``check_content``).  ``encoding`` is the declared codec of
+    ``bytes``.  A UTF-16 or UTF-32 document (declared, or found by its BOM or
+    its NUL bytes) skips the byte tests and is screened decoded: it comes
+    back as ``str`` if defusing changed it, else as it came.
 
     >>> screen_document(b"<p>Hello</p>")
     b'<p>Hello</p>'
@@ -577,7 +583,8 @@ def screen_document(
     if wide is not None:
         flat, changed = defuse_markup(document.decode(wide, errors="replace"))
         return flat if changed else document
-    _refuse_binary_bytes(document, url)
+    if not binary_checked:
+        _refuse_binary_bytes(document, url)
     return defuse_markup(document)[0]
 
 

@@ -246,7 +246,7 @@ def _serve(
     inherited: tuple[Connection, ...] = (),
     nice: int = 0,
 ) -> None:
-    """Worker loop: receive (html, url, encoding), send ("ok", result, resident) or
+    """Worker loop: receive (html, url, encoding, binary_checked), send ("ok", result, resident) or
     ("error", name, msg, resident), ``resident`` being the worker's resident memory
     in bytes after the job (None when unknown).
 
@@ -294,9 +294,9 @@ def _serve(
             return
         if job is None:
             return
-        html, url, encoding = job
+        html, url, encoding, binary_checked = job
         try:
-            html = screen_document(html, url, encoding=encoding)
+            html = screen_document(html, url, encoding=encoding, binary_checked=binary_checked)
             result = task(html, url, config, encoding=encoding)
             conn.send(("ok", result, _own_resident(statm)))
         except ScraperError as exc:
@@ -562,13 +562,25 @@ class ExtractionPool:
         article: Article = self.run(html, url, encoding=encoding)
         return article
 
-    def run(self, html: bytes | str, url: str | None = None, *, encoding: str | None = None) -> Any:  # noqa: ANN401 (whatever the pool's task returns; its caller knows the type)
-        """Run the pool's task on one document; raise ExtractionError on deadline or crash."""
+    def run(
+        self,
+        html: bytes | str,
+        url: str | None = None,
+        *,
+        encoding: str | None = None,
+        binary_checked: bool = False,
+    ) -> Any:  # noqa: ANN401 (whatever the pool's task returns; its caller knows the type)
+        """Run the pool's task on one document; raise ExtractionError on deadline or crash.
+
+        ``binary_checked``: the caller already refused binary data (a body our
+        fetcher returned did: ``check_content``), so the worker's screen does
+        not sample it again; the markup is screened all the same.
+        """
         worker = self._acquire()
         try:
             if not worker.ready:
                 self._start(worker)
-            worker.conn.send((html, url, encoding))
+            worker.conn.send((html, url, encoding, binary_checked))
             self._wait(worker)
             data = worker.conn.recv_bytes()
         except (EOFError, OSError) as exc:  # BrokenPipe, ConnectionReset; a pipe close() closed
@@ -582,7 +594,12 @@ class ExtractionPool:
         return _result(reply, url)
 
     async def arun(
-        self, html: bytes | str, url: str | None = None, *, encoding: str | None = None
+        self,
+        html: bytes | str,
+        url: str | None = None,
+        *,
+        encoding: str | None = None,
+        binary_checked: bool = False,
     ) -> Any:  # noqa: ANN401 (whatever the pool's task returns; its caller knows the type)
         """``run`` for async code: the same job and errors, waited for on the running loop.
 
@@ -599,7 +616,7 @@ class ExtractionPool:
         deadline) and returns to the pool; its reply is dropped.
         """
         loop = asyncio.get_running_loop()
-        job = _Job(_dumps((html, url, encoding)), loop, loop.create_future())
+        job = _Job(_dumps((html, url, encoding, binary_checked)), loop, loop.create_future())
         spawn = False
         with self._lock:
             if self._closed:
