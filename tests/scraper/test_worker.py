@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -119,33 +120,49 @@ def test_a_worker_past_its_memory_limit_is_killed_and_replaced():
 
 
 @pytest.mark.parametrize("call", ["run", "arun"])
-def test_a_worker_holding_too_much_after_its_job_is_replaced_on_its_own_report(
+def test_after_a_job_the_pool_judges_the_memory_the_worker_reported(
     monkeypatch: pytest.MonkeyPatch, call: str
 ) -> None:
-    # No memory reading during the job (its poll is an hour away) and none
-    # from /proc afterwards: only the resident memory the worker reports
-    # with its reply can tell that it holds more than the limit.  The limit
-    # (1 MiB) is set once the worker runs: a worker started under it would
-    # have its address space capped below what it needs to start.
+    """A worker reports its resident memory with each reply: the pool does not
+    open /proc after every job (the in-job poll is an hour away here)."""
     from scraper.extraction import worker as worker_module
 
     def no_proc_reads(pid: int | None) -> int | None:
         raise AssertionError("the pool read /proc instead of the worker's report")
 
+    judged: list[int | None] = []
+    holds_too_much = ExtractionPool._holds_too_much
+
+    def spy(pool: ExtractionPool, worker: object, resident: int | None) -> bool:
+        judged.append(resident)
+        return holds_too_much(pool, worker, resident)  # type: ignore[arg-type]
+
     monkeypatch.setattr(worker_module, "MEMORY_POLL", 3600.0)
     monkeypatch.setattr(worker_module, "_resident", no_proc_reads)
-    with ExtractionPool(Config(), processes=1, task=tasks.pid, memory_limit=None) as pool:
+    monkeypatch.setattr(ExtractionPool, "_holds_too_much", spy)
+    with ExtractionPool(Config(), processes=1, task=tasks.pid) as pool:
+        pid = pool.run("<p>x</p>") if call == "run" else asyncio.run(pool.arun("<p>x</p>"))
+    (resident,) = judged
+    assert isinstance(resident, int) and resident > 10 * tasks.MIB
+    assert isinstance(pid, int)
 
-        def job() -> int:
-            if call == "run":
-                return int(pool.run("<p>x</p>"))
-            return int(asyncio.run(pool.arun("<p>x</p>")))
 
-        first = job()
-        pool._memory_limit = tasks.MIB
-        assert job() == first  # done, then found holding too much
-        pool._memory_limit = None
-        assert job() != first  # on the worker that replaced it
+def test_a_finished_worker_is_judged_on_its_report_else_on_proc(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from scraper.extraction import worker as worker_module
+
+    reads: list[int | None] = []
+    monkeypatch.setattr(worker_module, "_resident", lambda pid: reads.append(pid) or 10)
+    worker: Any = SimpleNamespace(process=SimpleNamespace(pid=4242))
+    with ExtractionPool(Config(), processes=1, memory_limit=100) as pool:  # starts none
+        assert pool._holds_too_much(worker, 101) is True
+        assert pool._holds_too_much(worker, 100) is False
+        assert reads == []  # a report is taken as it is
+        assert pool._holds_too_much(worker, None) is False  # no report: /proc says 10
+        assert reads == [4242]
 
 
 def test_an_allocation_burst_hits_the_address_space_cap():
