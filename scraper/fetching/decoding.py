@@ -26,12 +26,11 @@ from __future__ import annotations
 import logging
 import zlib
 from collections.abc import Sequence
-from typing import Final, Protocol, cast
+from typing import Final, Protocol
 
 import brotli  # type: ignore[import-untyped]  # ships no type hints
 import httpx
 import zstandard
-from isal import isal_zlib
 
 from scraper.errors import BodyTooLarge, ContentEncodingError, TruncatedBody
 
@@ -167,25 +166,14 @@ class _Layer:
         )
 
 
-#: isal_zlib's error class (its type stubs declare an instance).
-_INFLATE_ERROR: Final = cast("type[Exception]", isal_zlib.error)
-
-
 class _Zlib(_Layer):
-    """gzip (several members) and deflate (zlib-wrapped, or raw as IIS sends it).
-
-    Inflated by ISA-L (``isal_zlib``, zlib's API): 65-85 µs for a 56 KB news
-    page against zlib's 150, most of a crawl's pages being gzip.  It checks
-    the same trailers (CRC, length); on a damaged header it may wait for
-    more bytes where zlib gives up, so such a body is reported cut short
-    rather than undecodable (2 of 4,000 random corruptions in a comparison).
-    """
+    """gzip (several members) and deflate (zlib-wrapped, or raw as IIS sends it)."""
 
     def __init__(self, sink: _Sink, url: str, coding: str) -> None:
         super().__init__(sink, url)
         self.name = "gzip" if coding in _GZIP else coding
         self._wbits = zlib.MAX_WBITS | 16 if coding in _GZIP else zlib.MAX_WBITS
-        self._decoder = isal_zlib.decompressobj(self._wbits)
+        self._decoder = zlib.decompressobj(self._wbits)
         self._started = False  # input given to this layer
         self._framed = self.name == "gzip"  # for deflate: zlib wrapper or not, once told
         self._between = False  # a stream ended; another gzip member may follow
@@ -202,7 +190,7 @@ class _Zlib(_Layer):
             self._started = True
         try:
             self._write(self._pending + data)
-        except _INFLATE_ERROR as exc:
+        except zlib.error as exc:
             raise self._broken(exc) from exc
 
     def _write(self, data: bytes) -> None:
@@ -215,14 +203,14 @@ class _Zlib(_Layer):
                 return
             if not _zlib_header(data):
                 self._wbits = -zlib.MAX_WBITS
-                self._decoder = isal_zlib.decompressobj(self._wbits)
+                self._decoder = zlib.decompressobj(self._wbits)
             self._framed = True
         while not self._ignoring:
             if self._decoder.eof:
                 if not data and not self._decoder.unused_data:
                     return  # the stream ended with the input: keep it ended
                 data = self._decoder.unused_data + data
-                self._decoder = isal_zlib.decompressobj(self._wbits)
+                self._decoder = zlib.decompressobj(self._wbits)
                 self._between = True
             if self._between:
                 if len(data) < len(_GZIP_MAGIC) and _GZIP_MAGIC.startswith(data):
