@@ -60,6 +60,7 @@ from scraper.crawling.pageworker import (
 )
 from scraper.crawling.store import CrawlStore, SQLiteStore
 from scraper.crawling.store.base import Claim, FetchResult, NewURL, StoredArticle, StoredResponse
+from scraper.crawling.store.sqlite import WouldWait
 from scraper.crawling.summary import CrawlSummary
 from scraper.crawling.urls import PageBudgets, Scope, normalize_url
 from scraper.errors import (
@@ -220,8 +221,9 @@ class Crawler:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         # SQLite's calls run on the loop itself, PostgreSQL's on one thread (see _db).
-        self._db_inline = isinstance(store, SQLiteStore)
+        self._sqlite = store if isinstance(store, SQLiteStore) else None
         self._db_thread: ThreadPoolExecutor | None = None
+        self._db_queued = 0  # calls handed to the thread and not back yet
         self._hosts_checked: set[str] = set()
         self._fetches = 0  # pages in their fetch phase (see _loop_claims)
         #: Pages of each host claimed and not yet fetched (waiting for, or holding,
@@ -256,19 +258,32 @@ class Crawler:
         Why SQLite's run on the loop and PostgreSQL's on a thread: a SQLite
         call is a local transaction of a few hundred microseconds, mostly
         under the GIL, so a thread only adds its hand-off (the queue, the
-        wake-up of the loop, the GIL changing hands: a sixth of the crawl
+        wake-up of the loop, the GIL changing hands: ~0.4 ms of the crawl
         process's CPU per page in paired crawls, see BENCHMARKS.md) and holds
         nothing up that the loop could do meanwhile.  A PostgreSQL call
-        waits on the network: the loop fetches while it does.  What a SQLite
-        call may block on (a checkpoint's fsync, another writer's lock up to
-        the busy timeout) only delays the loop; I/O that arrives meanwhile
-        is read before any timer fires.
+        waits on the network: the loop fetches while it does.
+
+        A SQLite call that would wait for a lock (another process writing
+        the file, up to the busy timeout) would hold up every fetch and let
+        their deadlines pass: it raises ``WouldWait`` having done nothing,
+        and is made on the thread, as are the calls after it until the
+        thread has none left, so that they keep their order.
         """
-        if self._db_inline:
-            return fn(*args, **kwargs)
-        assert self._db_thread is not None
+        sqlite = self._sqlite
+        if sqlite is not None and not self._db_queued:  # none waits before it: order kept
+            try:
+                with sqlite.without_waiting():
+                    return fn(*args, **kwargs)
+            except WouldWait as exc:  # it did nothing: made again on the thread, which waits
+                logger.debug("%s: the store call waits on a thread", exc)
+        if self._db_thread is None:
+            self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="scraper-store")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._db_thread, lambda: fn(*args, **kwargs))
+        self._db_queued += 1
+        try:
+            return await loop.run_in_executor(self._db_thread, lambda: fn(*args, **kwargs))
+        finally:
+            self._db_queued -= 1
 
     async def _after_failure(
         self,
@@ -303,7 +318,7 @@ class Crawler:
         """
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        if not self._db_inline:
+        if self._sqlite is None:
             self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="scraper-store")
         self._run_started = self._clock()
         exclusive = isinstance(self.store, SQLiteStore)

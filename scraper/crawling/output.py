@@ -134,7 +134,7 @@ class JsonlOutput:
                 ) from exc
             self.last_seq = batch[-1].seq
             count += len(batch)
-        self.written += count
+            self.written += len(batch)  # kept if a later batch's read raises
         return count
 
     def close(self) -> None:

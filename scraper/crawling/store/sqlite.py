@@ -43,11 +43,26 @@ from scraper.crawling.store.base import (
 )
 from scraper.errors import StoreError
 
-__all__ = ["BUSY_TIMEOUT", "SQLiteStore"]
+__all__ = ["BUSY_TIMEOUT", "SQLiteStore", "WouldWait"]
 
 logger = logging.getLogger(__name__)
 
 _NOT_LOST = "this operation was rolled back and nothing committed before it was lost"
+
+
+class WouldWait(Exception):
+    """A call made ``without_waiting`` found the store locked: it did nothing.
+
+    The lock is another process's write transaction (which a waiting call
+    sits out for up to the busy timeout) or a call of another thread of
+    this process.  Make the call where waiting does no harm.
+    """
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    """Whether SQLite refused because another connection holds a lock."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
 
 
 #: I/O errors of a failed write or file growth: a full disk or a file size limit.
@@ -137,6 +152,8 @@ class SQLiteStore:
         self._conn: sqlite3.Connection | None = None
         self._jobs: dict[str, int] = {}
         self._lock = threading.RLock()
+        self._local = threading.local()  # .nowait: see without_waiting
+        self._timeout_ms: int | None = None  # the open connection's busy timeout
 
     def __repr__(self) -> str:
         return f"SQLiteStore({str(self.path)!r})"
@@ -159,7 +176,8 @@ class SQLiteStore:
             check_same_thread=False,  # calls are serialised by self._lock
         )
         try:
-            conn.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout * 1000)}")
+            self._timeout_ms = int(self._busy_timeout * 1000)
+            conn.execute(f"PRAGMA busy_timeout = {self._timeout_ms}")
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":
                 logger.warning("%s: journal mode %s, not WAL; readers will block", self.path, mode)
@@ -203,11 +221,41 @@ class SQLiteStore:
             logger.info("%s: applied schema step %s", self.path, step.name)
 
     @contextmanager
+    def without_waiting(self) -> Iterator[None]:
+        """Calls this thread makes inside raise ``WouldWait`` instead of waiting for a lock.
+
+        Why: a crawl makes its SQLite calls on its event loop, where a call
+        that sat out another process's lock (up to the busy timeout) would
+        hold up every fetch and let their deadlines pass; it makes such a
+        call again on a thread.  A call that raises has rolled back: it did
+        nothing in the store.
+        """
+        self._local.nowait = True
+        try:
+            yield
+        finally:
+            self._local.nowait = False
+
+    def _wait_for_locks(self, conn: sqlite3.Connection, wait: bool) -> None:
+        """Set the connection's busy timeout: the store's, or none (SQLite answers busy)."""
+        wanted = int(self._busy_timeout * 1000) if wait else 0
+        if self._timeout_ms != wanted:
+            conn.execute(f"PRAGMA busy_timeout = {wanted}")
+            self._timeout_ms = wanted
+
+    @contextmanager
     def _tx(self, *, write: bool) -> Iterator[SQLiteOps]:
-        """One transaction; every sqlite3 error inside becomes a StoreError."""
-        with self._lock:
+        """One transaction; every sqlite3 error inside becomes a StoreError.
+
+        Made ``without_waiting``, a lock held elsewhere raises ``WouldWait``.
+        """
+        nowait = getattr(self._local, "nowait", False)
+        if not self._lock.acquire(blocking=not nowait):
+            raise WouldWait(f"{self.path} is in use by another thread")
+        try:
             try:
                 conn = self._connection()
+                self._wait_for_locks(conn, wait=not nowait)
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 try:
                     yield SQLiteOps(conn, self._jobs)
@@ -216,7 +264,11 @@ class SQLiteStore:
                     self._rollback(conn)
                     raise
             except sqlite3.Error as exc:
+                if nowait and _is_busy(exc):
+                    raise WouldWait(f"{self.path} is locked by another process") from exc
                 raise _store_error(exc, self.path, self._busy_timeout) from exc
+        finally:
+            self._lock.release()
 
     def _rollback(self, conn: sqlite3.Connection) -> None:
         """Roll back; if even that fails (I/O error), drop the connection and reopen later."""
@@ -232,6 +284,7 @@ class SQLiteStore:
             if self._conn is not None:
                 conn, self._conn = self._conn, None
                 self._jobs.clear()
+                self._timeout_ms = None
                 conn.close()
 
     # -- runs ------------------------------------------------------------------------------

@@ -70,6 +70,45 @@ def test_sqlite_waits_for_another_process_holding_the_lock(tmp_path, now):
             locker.wait()
 
 
+def test_sqlite_without_waiting_gives_way_to_a_lock_at_once(tmp_path, now):
+    """What the crawl's event loop relies on: a call that would wait raises WouldWait
+    at once, having done nothing, and the store waits again outside the block."""
+    from scraper.crawling.store.sqlite import WouldWait
+
+    path = tmp_path / "crawl.sqlite"
+    with SQLiteStore(path, busy_timeout=10.0) as store:
+        _add(store, 10, now)
+        with _hold_lock(path, 1.5) as locker:
+            started = time.monotonic()
+            with pytest.raises(WouldWait, match="by another process"), store.without_waiting():
+                _add(store, 20, now)
+            assert time.monotonic() - started < 0.5
+            assert store.stats("job").queued == 10  # a read does not wait: nothing added
+            assert _add(store, 20, now) == 10  # outside: waits for the lock, then writes
+            locker.wait()
+        with store.without_waiting():  # no lock held: done at once
+            assert _add(store, 30, now) == 10
+        # a call of another thread holding the store gives way too
+        import threading
+
+        holding, release = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            with store._tx(write=False):
+                holding.set()
+                release.wait(5)
+
+        other = threading.Thread(target=hold)
+        other.start()
+        try:
+            assert holding.wait(5)
+            with pytest.raises(WouldWait, match="another thread"), store.without_waiting():
+                _add(store, 40, now)
+        finally:
+            release.set()
+            other.join()
+
+
 def test_sqlite_lock_held_past_the_timeout_is_a_clear_error(tmp_path, now):
     path = tmp_path / "crawl.sqlite"
     with SQLiteStore(path, busy_timeout=0.3) as store:
