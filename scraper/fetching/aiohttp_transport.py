@@ -312,10 +312,16 @@ class GuardedAiohttpTransport(httpx.AsyncBaseTransport, AddressGuarded):
 
         aiohttp connects to an IP literal without asking its resolver, and
         refuses the old numeric forms (``127.1``) outright: both are settled
-        here.  Names pass unchanged, to :class:`PolicyResolver`.
+        here.  Names pass unchanged, to :class:`PolicyResolver`.  Credentials
+        in the URL (``http://user@host/``, a redirect may send one) are
+        dropped from it: httpx has made them the ``Authorization`` header
+        already, and aiohttp refuses a request that has both (httpx's own
+        transport sends the header alone, too).
         """
         if url.scheme not in _SCHEMES:
             raise httpx.UnsupportedProtocol(f"only http and https URLs are fetched, not {url}")
+        if url.userinfo:
+            url = url.copy_with(userinfo=b"")
         literal = literal_address(url.host)
         if literal is None:
             return url

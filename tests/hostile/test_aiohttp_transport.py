@@ -226,6 +226,23 @@ def test_http_version_and_reason_reach_httpx(hostile, net):
     assert response.http_version == "HTTP/1.1"
 
 
+def test_credentials_in_the_url_go_as_the_authorization_header(hostile, net):
+    # httpx turns them into the header; aiohttp refused a request with both
+    # (a hypothesis case: a redirect to "HTTP://0@A").
+    hostile.route("/private", reply(PAGE))
+    url = hostile.url("/private").replace("http://", "http://user:secret@", 1)
+
+    async def go():
+        async with httpx.AsyncClient(transport=guarded(FAST, net)) as client:
+            return await client.get(url)
+
+    response = asyncio.run(go())
+    assert response.status_code == 200
+    (request,) = [r for r in hostile.requests if r.path == "/private"]
+    assert request.headers["authorization"] == "Basic dXNlcjpzZWNyZXQ="  # user:secret
+    assert request.target == "/private"
+
+
 def test_head_over_the_line_limit_is_headers_too_large(hostile, fetch):
     limit = parser_limits(FAST).line
     hostile.route(
