@@ -166,6 +166,10 @@ class PostgresStore:
             make_conninfo(self.url, **extra),
             autocommit=True,  # transactions are explicit: conn.transaction()
         )
+        # The server took us (address, credentials, database are right): from
+        # here, losing the session is a lost connection, retried, even in the
+        # set-up below (a first connection killed while it migrates).
+        self._was_connected = True
         try:
             conn.execute("SET TIME ZONE 'UTC'")
             self._migrate(conn)
@@ -199,7 +203,6 @@ class PostgresStore:
     def _connection(self) -> psycopg.Connection[Any]:
         if self._conn is None or self._conn.closed:
             self._conn = self._connect()
-            self._was_connected = True
         return self._conn
 
     def _reconnect(self, what: str, exc: psycopg.Error, deadline: float) -> None:
