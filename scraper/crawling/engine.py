@@ -318,10 +318,8 @@ class Crawler:
         """
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        if self._sqlite is None:
-            self._db_thread = ThreadPoolExecutor(1, thread_name_prefix="scraper-store")
         self._run_started = self._clock()
-        exclusive = isinstance(self.store, SQLiteStore)
+        exclusive = self._sqlite is not None
         job = self.job.name
         try:
             with contextlib.ExitStack() as owned:

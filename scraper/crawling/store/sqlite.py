@@ -176,8 +176,8 @@ class SQLiteStore:
             check_same_thread=False,  # calls are serialised by self._lock
         )
         try:
-            self._timeout_ms = int(self._busy_timeout * 1000)
-            conn.execute(f"PRAGMA busy_timeout = {self._timeout_ms}")
+            self._timeout_ms = None
+            self._wait_for_locks(conn, wait=True)
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode != "wal":
                 logger.warning("%s: journal mode %s, not WAL; readers will block", self.path, mode)
